@@ -1,0 +1,72 @@
+# SwiftLake: build, run, test and benchmark on a fresh machine.
+#
+#   make run     install what is missing, build (release), start the service on 127.0.0.1:8000
+#   make test    install what is missing, build the tests (debug), run every test
+#
+# Every target installs what it needs and skips what is already there: the
+# DuckDB build (about an hour the first time, then cached outside the clone by
+# version), the Python oracles, the Swagger UI assets. Swift builds are
+# incremental.
+#
+# The default goal is `help`, not `build`: on a fresh machine a bare `make`
+# would otherwise start an hour-long DuckDB build that nobody asked for. `help`
+# is instant and says which target does what.
+.DEFAULT_GOAL := help
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ROOT ?= ./data
+# Extra arguments, e.g. make test TEST_ARGS="--filter DuckDBTests"
+TEST_ARGS ?=
+# e.g. make bench BENCH_ARGS="--reps 20"
+BENCH_ARGS ?=
+PYTHON ?= python3
+
+SWIFT := scripts/swift.sh
+BIN := .build/release/swiftlake
+
+# Sets SWIFTLAKE_SWAGGER_UI_DIR (unless already set) when the assets are cached,
+# so the server serves /docs/assets/… offline instead of from a CDN.
+SWAGGER_ENV := if [[ -z "$${SWIFTLAKE_SWAGGER_UI_DIR:-}" ]] \
+	&& d="$$(scripts/setup-swagger-ui.sh --status 2>/dev/null)"; then \
+	export SWIFTLAKE_SWAGGER_UI_DIR="$$d"; fi
+
+.PHONY: help deps build run test bench clean
+
+help: ## list the targets
+	@echo "SwiftLake. Targets (each installs what it needs first):"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 16
+	@echo
+	@echo "Variables: HOST=$(HOST) PORT=$(PORT) ROOT=$(ROOT) TEST_ARGS=… BENCH_ARGS=…"
+	@echo "Plain swift with the DuckDB paths set: scripts/swift.sh build|test|run …"
+
+deps: ## install/build what is missing: DuckDB (cached), Python oracles, Swagger UI
+	@scripts/setup-duckdb.sh >/dev/null
+	@scripts/setup-python.sh
+	@scripts/setup-swagger-ui.sh >/dev/null
+
+build: deps ## release build of the CLI/server: .build/release/swiftlake
+	$(SWIFT) build -c release --product swiftlake
+
+run: build ## start the service on HOST:PORT (127.0.0.1:8000) over ROOT (./data, sample data if missing)
+	@$(SWAGGER_ENV); \
+	$(BIN) sample-data $(ROOT); \
+	echo "SwiftLake on http://$(HOST):$(PORT) (docs: http://$(HOST):$(PORT)/docs), root $(ROOT)"; \
+	exec $(BIN) serve --host $(HOST) --port $(PORT) --root $(ROOT)
+
+# SWIFTLAKE_TEST_FULL=1 tells tests that need external tools (Python oracles,
+# later Spark and S3 servers) that those must run, not skip.
+test: deps ## build and run every test (debug); exit status is swift test's
+	@export SWIFTLAKE_TEST_FULL=1; $(SWAGGER_ENV); \
+	$(SWIFT) build --build-tests; \
+	$(SWIFT) test $(TEST_ARGS)
+
+bench: build ## REST vs direct DuckDB on TPC-H Q1/Q6 (SF1); writes docs/BENCHMARKS.md
+	$(PYTHON) bench/parquet_query.py --binary $(BIN) --write-docs docs/BENCHMARKS.md $(BENCH_ARGS)
+
+clean: ## remove .build and bench/results (keeps the DuckDB, Swagger UI and bench data caches)
+	rm -rf .build bench/results
+	@echo "Caches kept in $${XDG_CACHE_HOME:-$$HOME/.cache}/swiftlake (delete by hand to rebuild DuckDB, ~1 h)"
