@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftLake",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "DuckDB", targets: ["DuckDB"]),
+        .library(name: "SwiftLake", targets: ["SwiftLake"]),
+        .library(name: "SwiftLakeServer", targets: ["SwiftLakeServer"]),
+        .executable(name: "swiftlake", targets: ["swiftlake"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // libduckdb, found through pkg-config (scripts/setup-duckdb.sh builds and caches it).
+        .systemLibrary(
+            name: "CDuckDB",
+            pkgConfig: "duckdb",
+            providers: [.brew(["duckdb"])]
+        ),
+        .target(
+            name: "DuckDB",
+            dependencies: ["CDuckDB"]
+        ),
+        .target(
+            name: "SwiftLake",
+            dependencies: [
+                "DuckDB",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SwiftLakeServer",
+            dependencies: [
+                "SwiftLake",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "swiftlake",
+            dependencies: [
+                "SwiftLake",
+                "SwiftLakeServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
+        .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB"]),
+        // Runs the built `swiftlake` executable as a user would.
+        .testTarget(name: "SwiftLakeCLITests", dependencies: ["swiftlake"]),
+        .testTarget(
+            name: "SwiftLakeServerTests",
+            dependencies: [
+                "SwiftLakeServer",
+                "SwiftLake",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+    ]
+)

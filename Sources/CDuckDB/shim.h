@@ -1,0 +1,2 @@
+// The DuckDB C API, as installed by scripts/setup-duckdb.sh (or Homebrew).
+#include <duckdb.h>
