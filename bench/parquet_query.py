@@ -17,7 +17,7 @@ exists):
    ctypes, in a child process. When that library is not there, the Python
    package is tried (works where its extension download does).
 2. Starts the release server itself: `swiftlake serve --host 127.0.0.1
-   --port <free port> --root <data dir>`, waits for `/health`, stops it after.
+   --port <free port> --root <data dir> --threads N`, waits for `/health`, stops it after.
    Only 127.0.0.1 is ever contacted.
 3. Times each query (a) over REST with one keep-alive HTTP connection, body
    `{"paths":[file],"sql":<query over t>,"limit":1000}`, end to end as a client
@@ -282,12 +282,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, binary: Path, root: Path, log_path: Path, start_timeout: float):
+    def __init__(self, binary: Path, root: Path, threads: int, log_path: Path, start_timeout: float):
         self.port = free_port()
         self.log_path = log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log_file = open(log_path, "wb")
-        cmd = [str(binary), "serve", "--host", HOST, "--port", str(self.port), "--root", str(root)]
+        cmd = [str(binary), "serve", "--host", HOST, "--port", str(self.port), "--root", str(root),
+               "--threads", str(threads)]
         log(f"starting {' '.join(cmd)} (log: {log_path})")
         self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
@@ -466,7 +467,7 @@ ratio is at most **1.1×** for TPC-H Q1 and Q6 at scale factor 1.
 - **Queries**: TPC-H Q1 and Q6, standard text with the specification's
   validation parameters, over a table `t` that is the file.
 - **REST path**: the release binary (`swiftlake serve --host 127.0.0.1 --port
-  <free port> --root <data dir>`) started by the program;
+  <free port> --root <data dir> --threads N`) started by the program;
   `POST /api/parquet/query` with `{"paths":[file],"sql":…,"limit":1000}` over
   one keep-alive HTTP/1.1 connection from Python's `http.client`. The time is
   end to end as a client sees it: request, server work, JSON response, parsing.
@@ -474,9 +475,9 @@ ratio is at most **1.1×** for TPC-H Q1 and Q6 at scale factor 1.
   one persistent in-memory connection, `CREATE VIEW t AS SELECT * FROM
   read_parquet(file)`, the query executed and its rows fetched.
 - **Fairness**: same file, same SQL text, same DuckDB version, same thread
-  count: the direct path is set to the core count (`--threads`), which is
-  DuckDB's default and so the server's unless it is configured otherwise; the
-  server's setting is read back through the API and reported with the results. Warm-up
+  count: both are set to the core count (`--threads`; the server gets
+  `serve --threads N`), and the server's setting is read back through the API
+  and reported with the results. Warm-up
   runs first (page cache, allocators), then N repetitions interleaved, the
   order alternating, so drift hits both paths alike. Medians and minimums are
   reported. Before any timing, both paths' columns and rows are compared; a
@@ -504,7 +505,12 @@ def write_docs(path: Path, results: dict | None) -> None:
             f"Data: {results['rows']:,} rows, {results['file_mb']:.0f} MB. "
             f"{results['warmup']} warm-up runs, {results['reps']} timed repetitions per path and query. "
             f"Engine reported by the server: {', '.join(sorted(results['engines'])) or 'n/a'}. "
-            f"Rows identical on both paths: checked.\n")
+            f"Rows identical on both paths: checked. "
+            f"Load average (1 min) at start/end: {results['loadavg_1min']['start']}/"
+            f"{results['loadavg_1min']['end']}.\n")
+        if results["loadavg_1min"]["start"] > (m["cores"] or 1) / 2:
+            parts.append("**The machine was busy with other work when this run started (load average above "
+                         "half the cores), so these numbers are noisy; re-run on a quiet machine.**\n")
         parts.append(table(results) + "\n")
         parts.append("Re-run with `make bench`; raw timings are saved under `bench/results/` "
                      "(not committed).\n")
@@ -536,7 +542,7 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=2, help="warm-up runs per path and query (default: 2)")
     p.add_argument("--reps", type=int, default=10, help="timed repetitions per path and query (default: 10)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
-                   help="DuckDB threads for the direct path (default: cores = DuckDB's default)")
+                   help="DuckDB threads on both paths (server: serve --threads; default: cores)")
     p.add_argument("--max-seconds", type=float, default=600, help="stop repeating after this long (default: 600)")
     p.add_argument("--start-timeout", type=float, default=60, help="seconds to wait for the server (default: 60)")
     p.add_argument("--results-dir", type=Path, default=REPO / "bench/results")
@@ -561,11 +567,16 @@ def main() -> None:
     log(f"{file.name}: {rows:,} rows; direct DuckDB {direct.version}, threads {direct.threads}")
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    load_start = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    if load_start > cores / 2:
+        log(f"warning: load average {load_start:.2f} on {cores} cores: other work is running, "
+            "so the timings will be noisy; they are reported with the load")
     server = rest = None
     server_threads = "n/a"
     try:
         if not a.direct_only:
-            server = Server(a.binary.resolve(), data_dir, a.results_dir / f"server-{stamp}.log", a.start_timeout)
+            server = Server(a.binary.resolve(), data_dir, a.threads, a.results_dir / f"server-{stamp}.log", a.start_timeout)
             rest = Rest(server.port, file, timeout=max(60.0, a.max_seconds))
             try:
                 _, _, r = rest.run("SELECT current_setting('threads') AS threads")
@@ -612,6 +623,7 @@ def main() -> None:
 
     results = {
         "machine": machine_info(),
+        "loadavg_1min": {"start": round(load_start, 2), "end": round(os.getloadavg()[0], 2)},
         "duckdb_version": direct.version,
         "threads": {"direct": direct.threads, "server": server_threads},
         "rows": rows,
