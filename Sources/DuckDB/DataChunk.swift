@@ -4,7 +4,7 @@ import CDuckDB
 ///
 /// Owns no C memory: every vector is decoded once, column by column, when the chunk is
 /// fetched, and the DuckDB chunk is freed right after.
-public struct DataChunk: Sendable {
+public struct DataChunk: Sendable, Hashable {
     /// The number of rows.
     public let count: Int
     /// The values by column, then row: `columns[c][r]`.

@@ -65,6 +65,35 @@ struct DescriptionTests {
         }
     }
 
+    @Test func generatedValuesRenderLikeDuckDB() throws {
+        let connection = try memoryConnection()
+        let columns = [
+            "range::DOUBLE / 7", "range::DOUBLE * 123456789.123", "1.0 / (range::DOUBLE * range + 1)", "(range / 3)::FLOAT",
+            "pow(10.0, range % 40 - 20) * range", "(range * 12.345)::DECIMAL(12,3)", "(range * 0.01)::DECIMAL(4,2)",
+            "DATE '1970-01-01' + (range * 997)::INTEGER", "TIMESTAMP '1970-01-01' + INTERVAL (range * 7777777777) MICROSECOND",
+            "TIMESTAMPTZ '1970-01-01 00:00:00+00' - INTERVAL (range * 123456789) MILLISECOND",
+            "('1970-01-01'::TIMESTAMP_NS + INTERVAL (range * 987654321) MICROSECOND)::TIMESTAMP_NS",
+            "TIME '00:00:00' + INTERVAL (abs(range) * 21600001) MICROSECOND",
+            "INTERVAL (range) MONTH + INTERVAL (range * 3) DAY + INTERVAL (range * 3600000017) MICROSECOND",
+            "[range, NULL, -range]", "{'n': range, 's': 'v ' || range::VARCHAR}", "MAP {range::VARCHAR: range % 3 = 0}",
+            "(range * 123456789)::HUGEINT * 1000000007", "md5(range::VARCHAR)::UUID", "(range::VARCHAR || '0')::BIGNUM",
+        ]
+        let sql = "SELECT " + columns.map { "\($0), CAST(\($0) AS VARCHAR)" }.joined(separator: ", ")
+            + " FROM range(-2000, 2000, 7)"
+        var mismatches = 0
+        let rows = try connection.query(sql).rows()
+        #expect(rows.count == 572)
+        for row in rows {
+            for column in columns.indices {
+                let expected: String = if case let .varchar(text) = row[2 * column + 1] { text } else { "NULL" }
+                if row[2 * column].description != expected, mismatches < 10 {
+                    mismatches += 1
+                    Issue.record("\(columns[column]): \(row[2 * column].description) != \(expected)")
+                }
+            }
+        }
+    }
+
     @Test func logicalTypeDescriptionIsDuckDBsTypeof() throws {
         let connection = try memoryConnection()
         var expressions = Self.expressions

@@ -69,6 +69,27 @@ struct PreparedStatementTests {
         }
     }
 
+    @Test func nestedParametersWithoutElementsOrWithOnlyNulls() throws {
+        let connection = try memoryConnection()
+        try connection.execute("CREATE TABLE n (l INTEGER[], m MAP(VARCHAR, INTEGER), s STRUCT(a INTEGER, b VARCHAR))")
+        let insert = try connection.prepare("INSERT INTO n VALUES (?, ?, ?)")
+        try insert.bind([.list([]), .map([]), .struct([StructField(name: "a", value: .null), StructField(name: "b", value: .null)])])
+        _ = try insert.execute()
+        try insert.bind([.list([.null, .null]), .map([MapEntry(key: .varchar("k"), value: .null)]), .null])
+        _ = try insert.execute()
+        let rows = try connection.query("SELECT * FROM n").rows()
+        #expect(rows == [
+            [.list([]), .map([]), .struct([StructField(name: "a", value: .null), StructField(name: "b", value: .null)])],
+            [.list([.null, .null]), .map([MapEntry(key: .varchar("k"), value: .null)]), .null],
+        ])
+        // Enum labels bind as text and are cast to the column's ENUM.
+        try connection.execute("CREATE TABLE e (mood ENUM('sad', 'ok', 'happy'))")
+        _ = try connection.query("INSERT INTO e VALUES (?)", parameters: [.enumeration("happy")])
+        #expect(try scalar(connection, "SELECT mood FROM e") == .enumeration("happy"))
+        let bad = try #require(throws: DuckDBError.self) { try connection.query("SELECT ?::BIT", parameters: [.bit("012")]) }
+        #expect(bad.code == .bind)
+    }
+
     @Test func queryBindsParametersByPosition() throws {
         let connection = try memoryConnection()
         let rows = try connection.query(

@@ -58,17 +58,35 @@ struct StreamingTests {
         #expect(try connection.query("SELECT * FROM t").rowsChanged == 0)
     }
 
+    @Test func connectionsOnOneDatabaseRunInParallel() throws {
+        let database = try Database()
+        try database.connect().execute("CREATE TABLE numbers AS SELECT range AS n FROM range(100000)")
+        let workers = try (0..<4).map { worker in
+            let connection = try database.connect()
+            return BackgroundWork {
+                var sums: [Value] = []
+                for round in 0..<10 {
+                    let limit = (worker + 1) * 1000 + round
+                    sums.append(try connection.query("SELECT sum(n) FROM numbers WHERE n < ?", parameters: [.bigint(Int64(limit))]).rows()[0][0])
+                }
+                return sums
+            }
+        }
+        for (worker, work) in workers.enumerated() {
+            let sums = try #require(work.wait(seconds: 30)).get()
+            let expected = (0..<10).map { round -> Value in
+                let limit = (worker + 1) * 1000 + round
+                return .hugeint(Int128(limit * (limit - 1) / 2))
+            }
+            #expect(sums == expected)
+        }
+    }
+
     @Test func resultsCanBeReadOnAnotherThread() throws {
         let connection = try memoryConnection()
         let result = try connection.query("SELECT sum(range) FROM range(1000)")
         let work = BackgroundWork { try result.rows() }
         let outcome = try #require(work.wait(seconds: 10))
         #expect(try outcome.get() == [[.hugeint(499_500)]])
-    }
-}
-
-extension DataChunk: Equatable {
-    public static func == (lhs: DataChunk, rhs: DataChunk) -> Bool {
-        lhs.count == rhs.count && lhs.columns == rhs.columns
     }
 }
