@@ -1,0 +1,65 @@
+import DuckDB
+import Foundation
+
+/// SwiftLake as a library: every operation the CLI and the REST API offer, as async Swift
+/// functions. One instance serves many concurrent callers.
+///
+/// ```swift
+/// let lake = try Lakehouse(configuration: .init(roots: ["./data"]))
+/// let cursor = try await lake.query(ParquetQueryRequest(paths: ["sales/"], sql: "SELECT count(*) FROM t"))
+/// let result = try await cursor.collect()
+/// ```
+public final class Lakehouse: Sendable {
+    /// The configuration this instance was created with.
+    public let configuration: LakehouseConfiguration
+    /// The data roots every path is checked against.
+    public let roots: DataRoots
+    /// The embedded DuckDB engine.
+    public let duckdb: DuckDBEngine
+    /// When this instance started.
+    public let startedAt: Date
+
+    /// Checks the roots and starts the embedded engine.
+    public init(configuration: LakehouseConfiguration) throws {
+        self.configuration = configuration
+        self.roots = try DataRoots(configuration.roots)
+        self.duckdb = try DuckDBEngine(configuration: configuration, roots: roots)
+        self.startedAt = Date()
+    }
+
+    /// SwiftLake's own version.
+    public static let version = "0.1.0"
+
+    /// The engines this instance can run, and their state.
+    public var engines: [EngineStatus] {
+        [EngineStatus(name: DuckDBEngine.name, available: true, version: duckdb.version, detail: "embedded")]
+    }
+
+    /// The row limit a request gets: its own `limit` (or the default), capped at the maximum.
+    func effectiveLimit(_ requested: Int?) throws -> Int {
+        if let requested, requested < 0 {
+            throw SwiftLakeError.invalid("invalid_limit", "'limit' must be 0 or more; got \(requested).")
+        }
+        return min(requested ?? configuration.defaultLimit, configuration.maxRows)
+    }
+
+    /// Rejects engines that are not available here.
+    func checkEngine(_ choice: EngineChoice?) throws {
+        if choice == .spark {
+            throw SwiftLakeError(.unavailable, code: "engine_unavailable",
+                                 "The Spark engine is not configured on this server. Use \"engine\": \"duckdb\" or \"auto\".")
+        }
+    }
+}
+
+/// An engine's state, as `/api/health` reports it.
+public struct EngineStatus: Codable, Sendable {
+    /// `duckdb` or `spark`.
+    public var name: String
+    /// Whether it can take work now.
+    public var available: Bool
+    /// The engine's version.
+    public var version: String?
+    /// How it is attached (`embedded`, a Spark Connect URL, …).
+    public var detail: String?
+}

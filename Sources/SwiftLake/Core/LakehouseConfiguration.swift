@@ -1,0 +1,39 @@
+/// Settings shared by every SwiftLake operation, whichever surface (library, CLI, REST) runs it.
+public struct LakehouseConfiguration: Sendable {
+    /// Directories whose contents may be read and written. Every path a request names must
+    /// resolve (after following symlinks) inside one of them. Relative request paths are
+    /// resolved against the first root.
+    public var roots: [String]
+    /// Rows returned by a query that does not give `limit`.
+    public var defaultLimit: Int
+    /// The most rows any query may return; larger limits are capped and reported as truncated.
+    public var maxRows: Int
+    /// The longest a single engine operation may run before it is interrupted; `nil` for no limit.
+    public var queryTimeout: Duration?
+    /// DuckDB worker threads; `nil` lets DuckDB use every core.
+    public var threads: Int?
+    /// DuckDB memory limit such as `"4GB"`; `nil` for DuckDB's default (80% of RAM).
+    public var memoryLimit: String?
+    /// Where intermediate files (query exports, in-place rewrites) are staged; defaults to the
+    /// system temporary directory.
+    public var temporaryDirectory: String?
+
+    /// Creates a configuration with the defaults documented on each property.
+    public init(
+        roots: [String],
+        defaultLimit: Int = 1000,
+        maxRows: Int = 1_000_000,
+        queryTimeout: Duration? = .seconds(300),
+        threads: Int? = nil,
+        memoryLimit: String? = nil,
+        temporaryDirectory: String? = nil
+    ) {
+        self.roots = roots
+        self.defaultLimit = defaultLimit
+        self.maxRows = maxRows
+        self.queryTimeout = queryTimeout
+        self.threads = threads
+        self.memoryLimit = memoryLimit
+        self.temporaryDirectory = temporaryDirectory
+    }
+}

@@ -1,0 +1,80 @@
+import DuckDB
+import Foundation
+
+/// The embedded DuckDB engine: one in-process database, sandboxed to the data roots.
+///
+/// At start-up the database is locked down before any request can reach it:
+/// - `allowed_directories` = the data roots plus a private staging directory;
+/// - `enable_external_access = false`, so every other file, URL, `ATTACH`, `INSTALL` and
+///   `LOAD` is refused by DuckDB itself;
+/// - `lock_configuration = true`, so user SQL cannot `SET` any of it back.
+/// Each operation gets its own connection (cheap in DuckDB), runs on an engine thread, and
+/// is interrupted when it outlives the configured query timeout.
+public final class DuckDBEngine: Sendable {
+    /// The name responses report in their `engine` field.
+    public static let name = "duckdb"
+
+    let database: Database
+    let configuration: LakehouseConfiguration
+    /// A private directory (inside the sandbox) for query exports and in-place rewrites.
+    let stagingDirectory: String
+
+    /// Opens and sandboxes the database.
+    public init(configuration: LakehouseConfiguration, roots: DataRoots) throws {
+        self.configuration = configuration
+        let temporary = configuration.temporaryDirectory ?? NSTemporaryDirectory()
+        let staging = (temporary as NSString).appendingPathComponent("swiftlake-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        stagingDirectory = DataRoots.realPath(staging) ?? staging
+
+        var options = Configuration()
+        options["autoinstall_known_extensions"] = "false"
+        options["autoload_known_extensions"] = "false"
+        options["temp_directory"] = stagingDirectory + "/spill"
+        if let threads = configuration.threads { options["threads"] = String(threads) }
+        if let memory = configuration.memoryLimit { options["memory_limit"] = memory }
+        do {
+            database = try Database(path: nil, configuration: options)
+            let connection = try database.connect()
+            let allowed = (roots.directories + [stagingDirectory]).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+            try connection.execute("""
+                SET GLOBAL allowed_directories = \(SQL.list(allowed));
+                SET GLOBAL enable_external_access = false;
+                SET GLOBAL lock_configuration = true;
+                """)
+        } catch let error as DuckDBError {
+            throw SwiftLakeError(.invalidRequest, code: "engine_configuration", "Could not start DuckDB: \(error.message)")
+        }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: stagingDirectory)
+    }
+
+    /// DuckDB's version, e.g. `v2.0.0`.
+    public var version: String { Database.libraryVersion }
+
+    /// Runs `body` with a fresh connection on an engine thread, under the query timeout.
+    /// When `progress` is given it receives DuckDB's progress estimate (0–100) every 100 ms
+    /// while the work runs.
+    func withConnection<T: Sendable>(progress: ProgressHandler? = nil,
+                                     _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let timeout = configuration.queryTimeout
+        do {
+            return try await BlockingExecutor.run { [database] in
+                let connection = try database.connect()
+                let reporter = progress.map { ProgressReporter(connection: connection, handler: $0) }
+                defer { reporter?.stop() }
+                return try connection.withTimeout(timeout) { try body(connection) }
+            }
+        } catch let error as DuckDBError {
+            throw SwiftLakeError(error, timeout: timeout)
+        }
+    }
+
+    /// A fresh path in the staging directory with the given extension.
+    func stagingPath(extension ext: String) -> String {
+        "\(stagingDirectory)/\(UUID().uuidString).\(ext)"
+    }
+}

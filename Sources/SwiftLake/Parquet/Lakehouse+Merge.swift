@@ -1,0 +1,66 @@
+import DuckDB
+import Foundation
+
+extension Lakehouse {
+    /// Combines many Parquet files into one file (or a partitioned directory), written
+    /// atomically: the output appears complete or not at all.
+    public func merge(_ request: ParquetMergeRequest, progress: ProgressHandler? = nil) async throws -> ParquetMergeResult {
+        let started = ContinuousClock.now
+        let files = try roots.parquetFiles(request.paths)
+        let outputPath = try roots.output(request.output)
+        if files.contains(outputPath) && request.partitionBy == nil && !(request.overwrite ?? false) {
+            throw SwiftLakeError(.conflict, code: "output_is_input", "'output' is one of the inputs; set \"overwrite\": true to replace it.")
+        }
+        let options = try ParquetWriteOptions(compression: request.compression, rowGroupSize: request.rowGroupSize,
+                                              partitionBy: request.partitionBy)
+        let target = try AtomicOutput(finalPath: outputPath, overwrite: request.overwrite ?? false)
+        let dedupeOn = request.dedupeOn ?? []
+        let orderBy = request.orderBy ?? []
+        let partitionBy = request.partitionBy ?? []
+
+        let outcome: (read: Int, written: Int, columns: [ResultColumn])
+        do {
+            outcome = try await duckdb.withConnection(progress: progress) { connection in
+                try connection.execute(Self.tableSetup(files))
+                let columns = try Self.describe("SELECT * FROM t", on: connection)
+                let names = Set(columns.map(\.name))
+                for key in dedupeOn + partitionBy where !names.contains(key) {
+                    throw SwiftLakeError.invalid("unknown_column", "Column '\(key)' is not in the inputs. Their columns: \(columns.map(\.name).joined(separator: ", ")).")
+                }
+                for key in orderBy {
+                    try ReadOnlyStatement.validateExpression(key.replacingOccurrences(of: #"\s+(?i:asc|desc)(\s+nulls\s+(first|last))?\s*$"#, with: "", options: .regularExpression),
+                                                             over: "t", on: connection, field: "order_by")
+                }
+                let read = try connection.query("SELECT coalesce(sum(num_rows), 0)::BIGINT FROM parquet_file_metadata(\(SQL.list(files)))").rows()[0][0].intValue
+                let select = Self.mergeSelect(files: files, dedupeOn: dedupeOn, orderBy: orderBy)
+                let copied = try connection.query("COPY (\(select)) TO \(SQL.literal(target.stagingPath)) \(options.copyOptions)").rows()
+                let written = copied.first?.first?.intValue ?? 0
+                return (read, written, columns)
+            }
+            try target.commit()
+        } catch {
+            target.discard()
+            throw error
+        }
+        return ParquetMergeResult(
+            output: outputPath, filesMerged: files.count, rowsRead: outcome.read, rowsWritten: outcome.written,
+            duplicatesRemoved: dedupeOn.isEmpty ? 0 : outcome.read - outcome.written, columns: outcome.columns,
+            bytesWritten: FileManager.default.totalSize(atPath: outputPath), elapsedMs: (ContinuousClock.now - started).milliseconds)
+    }
+
+    /// The query producing the merged rows.
+    static func mergeSelect(files: [String], dedupeOn: [String], orderBy: [String]) -> String {
+        let order = orderBy.isEmpty ? "" : " ORDER BY \(orderBy.joined(separator: ", "))"
+        guard !dedupeOn.isEmpty else { return "SELECT * FROM t\(order)" }
+        // Rank rows per key: by the requested order, else later files (and later rows) first.
+        let source = "read_parquet(\(SQL.list(files)), union_by_name = true, filename = '__swiftlake_file', file_row_number = true)"
+        let keys = dedupeOn.map(SQL.identifier).joined(separator: ", ")
+        let rank = orderBy.isEmpty
+            ? "list_position(\(SQL.list(files)), __swiftlake_file) DESC, file_row_number DESC"
+            : orderBy.joined(separator: ", ")
+        return """
+            SELECT * EXCLUDE (__swiftlake_file, file_row_number) FROM \(source) \
+            QUALIFY row_number() OVER (PARTITION BY \(keys) ORDER BY \(rank)) = 1\(order)
+            """
+    }
+}

@@ -1,0 +1,96 @@
+import DuckDB
+import Foundation
+
+extension Lakehouse {
+    /// Applies deletes, updates and schema changes to one Parquet file and writes the result
+    /// as a new file (or, with `overwrite`, replaces the output atomically).
+    public func modify(_ request: ParquetModifyRequest, progress: ProgressHandler? = nil) async throws -> ParquetModifyResult {
+        let started = ContinuousClock.now
+        let input = try roots.existing(request.path)
+        guard !FileManager.default.isDirectory(input) else {
+            throw SwiftLakeError.invalid("not_a_file", "'\(request.path)' is a directory; modify changes one Parquet file. Use merge to combine a directory into one file.")
+        }
+        let overwrite = request.overwrite ?? false
+        let outputPath: String
+        if let output = request.output {
+            outputPath = try roots.output(output)
+        } else if overwrite {
+            outputPath = input
+        } else {
+            throw SwiftLakeError.invalid("missing_output", "Give 'output' (a new file), or set \"overwrite\": true to rewrite '\(request.path)' in place.")
+        }
+        if outputPath == input && !overwrite {
+            throw SwiftLakeError(.conflict, code: "output_is_input", "'output' is the input file; set \"overwrite\": true to rewrite it in place.")
+        }
+        let plan = ModifyPlan(request: request)
+        guard plan.changesSomething else {
+            throw SwiftLakeError.invalid("nothing_to_do", "Give at least one of 'updates', 'delete_where', 'add_columns', 'drop_columns' or 'rename'.")
+        }
+        let target = try AtomicOutput(finalPath: outputPath, overwrite: overwrite)
+        let rowGroupSize = request.rowGroupSize
+        let requestedCompression = request.compression
+
+        let counts: (read: Int, deleted: Int, updated: Int, written: Int, columns: [ResultColumn])
+        do {
+            counts = try await duckdb.withConnection(progress: progress) { connection in
+                try connection.execute(Self.tableSetup([input]))
+                let columns = try Self.describe("SELECT * FROM t", on: connection)
+                try plan.validate(columns: columns, on: connection)
+                let codec = try Self.compression(of: input, on: connection)
+                let options = try ParquetWriteOptions(compression: requestedCompression, default: codec, rowGroupSize: rowGroupSize)
+                let tally = try connection.query(plan.countSQL()).rows()[0]
+                try connection.execute("COPY (\(plan.selectSQL(columns: columns))) TO \(SQL.literal(target.stagingPath)) \(options.copyOptions)")
+                let written = try Self.describe("SELECT * FROM read_parquet(\(SQL.literal(target.stagingPath)))", on: connection)
+                return (tally[0].intValue, tally[1].intValue, tally[2].intValue, tally[0].intValue - tally[1].intValue, written)
+            }
+            try target.commit()
+        } catch {
+            target.discard()
+            throw error
+        }
+        return ParquetModifyResult(
+            output: outputPath, rowsRead: counts.read, rowsDeleted: counts.deleted, rowsUpdated: counts.updated,
+            rowsWritten: counts.written, columns: counts.columns,
+            bytesWritten: FileManager.default.totalSize(atPath: outputPath), elapsedMs: (ContinuousClock.now - started).milliseconds)
+    }
+
+    /// The columns `sql` produces, without running it.
+    static func describe(_ sql: String, on connection: Connection) throws -> [ResultColumn] {
+        let result = try connection.query("SELECT * FROM (\(sql)) LIMIT 0")
+        return result.columns.map(ResultColumn.init)
+    }
+
+    /// The codec of a Parquet file's first column chunk (what a rewrite keeps by default).
+    static func compression(of file: String, on connection: Connection) throws -> String {
+        let rows = try connection.query("SELECT lower(compression) FROM parquet_metadata(\(SQL.literal(file))) LIMIT 1").rows()
+        guard case .varchar(let codec)? = rows.first?.first else { return "snappy" }
+        return ParquetWriteOptions.codecs.contains(codec) ? codec : "snappy"
+    }
+}
+
+extension FileManager {
+    func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}
+
+extension Value {
+    /// The value as an `Int`, for counts (0 for NULL or non-integers).
+    var intValue: Int {
+        switch self {
+        case .tinyint(let v): Int(v)
+        case .smallint(let v): Int(v)
+        case .integer(let v): Int(v)
+        case .bigint(let v): Int(v)
+        case .hugeint(let v): Int(v)
+        case .utinyint(let v): Int(v)
+        case .usmallint(let v): Int(v)
+        case .uinteger(let v): Int(v)
+        case .ubigint(let v): Int(v)
+        case .uhugeint(let v): Int(v)
+        case .double(let v): Int(v)
+        default: 0
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import DuckDB
+import Foundation
+
+extension Lakehouse {
+    /// Starts a query over Parquet files; rows are then read from the cursor batch by batch.
+    ///
+    /// The files are exposed as table `t` (a view over `read_parquet`), so DuckDB pushes the
+    /// query's column selection and filters down into the Parquet scan: only the needed
+    /// columns are read, and row groups whose statistics exclude the filter are skipped.
+    public func query(_ request: ParquetQueryRequest) async throws -> QueryCursor {
+        try checkEngine(request.engine)
+        let files = try roots.parquetFiles(request.paths)
+        let statement = try request.statement()
+        let limit = try effectiveLimit(request.limit)
+        return try await QueryCursor.open(engine: duckdb, setup: Self.tableSetup(files), statement: statement, limit: limit)
+    }
+
+    /// Runs a query and writes its whole result (up to the limit) as one Parquet file in the
+    /// staging area; the caller streams it and then deletes it.
+    public func exportParquet(_ request: ParquetQueryRequest) async throws -> StagedFile {
+        try checkEngine(request.engine)
+        let files = try roots.parquetFiles(request.paths)
+        let statement = try request.statement()
+        let limit = try effectiveLimit(request.limit)
+        let output = duckdb.stagingPath(extension: "parquet")
+        let setup = Self.tableSetup(files)
+        try await duckdb.withConnection { connection in
+            try connection.execute(setup)
+            _ = try ReadOnlyStatement.prepare(statement, on: connection)
+            try connection.execute("COPY (SELECT * FROM (\(statement)) LIMIT \(limit)) TO \(SQL.literal(output)) (FORMAT parquet, COMPRESSION zstd)")
+        }
+        return StagedFile(path: output)
+    }
+
+    /// The statement that defines table `t` over `files`.
+    static func tableSetup(_ files: [String]) -> String {
+        "CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM \(SQL.readParquet(files))"
+    }
+}
+
+/// A file SwiftLake wrote to its staging area for the caller to stream; remove it when done.
+public struct StagedFile: Sendable {
+    /// The file's path.
+    public let path: String
+
+    /// The file's size in bytes.
+    public var size: Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// Deletes the file.
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
