@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "SwiftLake",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "DuckDB", targets: ["DuckDB"]),
         .library(name: "SwiftLake", targets: ["SwiftLake"]),
@@ -27,14 +27,16 @@ let package = Package(
         ),
         .target(
             name: "DuckDB",
-            dependencies: ["CDuckDB"]
+            dependencies: ["CDuckDB"],
+            exclude: ["README.md"]
         ),
         .target(
             name: "SwiftLake",
             dependencies: [
                 "DuckDB",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .target(
             name: "SwiftLakeServer",
@@ -46,6 +48,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            exclude: ["README.md"],
             resources: [.copy("Resources")]
         ),
         .executableTarget(
@@ -56,7 +59,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
         .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB"]),
