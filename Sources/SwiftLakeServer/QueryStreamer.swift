@@ -1,0 +1,80 @@
+import Hummingbird
+import Logging
+import SwiftLake
+
+/// Writes a query result as an HTTP response body while the rows arrive, never holding the
+/// whole result in memory.
+///
+/// The cursor has already fetched its first batch, so query errors surfaced before the
+/// status line was sent. An error after that (or the client going away) closes the cursor,
+/// which interrupts the query, and aborts the response.
+struct QueryStreamer: Sendable {
+    let metrics: ServerMetrics
+    let route: String
+    let logger: Logger
+
+    /// Bytes gathered before a write, so small batches do not each cost a syscall.
+    static let flushThreshold = 64 * 1024
+    /// Chunk size for streaming a staged file.
+    static let fileChunkSize = 1024 * 1024
+
+    /// A streamed JSON, NDJSON, CSV or Arrow IPC response.
+    func response(for cursor: QueryCursor, format: OutputFormat) -> Response {
+        let body = ResponseBody { [metrics, route, logger] writer in
+            guard var encoder = makeResultEncoder(for: format) else {
+                cursor.close()
+                throw APIError(.internalServerError, code: "internal", "No streaming encoder for format \(format.rawValue).")
+            }
+            do {
+                var pending = encoder.begin(columns: cursor.columns)
+                while let batch = try await cursor.next() {
+                    pending += encoder.encode(batch)
+                    if pending.count >= Self.flushThreshold {
+                        try await writer.write(ByteBuffer(bytes: pending))
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                }
+                pending += encoder.end(summary: ResultSummary(
+                    rowCount: cursor.rowCount, truncated: cursor.truncated, engine: cursor.engine,
+                    elapsedMilliseconds: cursor.elapsedMilliseconds))
+                if !pending.isEmpty { try await writer.write(ByteBuffer(bytes: pending)) }
+                try await writer.finish(nil)
+                metrics.rowsReturned(cursor.rowCount, route: route)
+            } catch {
+                cursor.close()
+                let code = (error as? SwiftLakeError)?.code ?? "stream_aborted"
+                metrics.recordError(code: code)
+                logger.warning("query response aborted after \(cursor.rowCount) rows: \(error)")
+                throw error
+            }
+        }
+        return Response(status: .ok, headers: [.contentType: format.contentType], body: body)
+    }
+
+    /// A staged Parquet file streamed in 1 MiB chunks with its length, then deleted.
+    func parquetResponse(_ file: StagedFile, context: BasicRequestContext) async throws -> Response {
+        let size = file.size
+        let content: ResponseBody
+        do {
+            content = try await FileIO().loadFile(path: file.path, context: context, chunkLength: Self.fileChunkSize)
+        } catch {
+            file.remove()
+            throw APIError(.internalServerError, code: "internal", "The exported Parquet file could not be read back: \(error).")
+        }
+        let body = ResponseBody(contentLength: size) { [metrics, logger] writer in
+            do {
+                try await content.write(writer)
+                file.remove()
+            } catch {
+                file.remove()
+                metrics.recordError(code: "stream_aborted")
+                logger.warning("parquet response aborted: \(error)")
+                throw error
+            }
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: OutputFormat.parquet.contentType, .contentDisposition: "attachment; filename=\"result.parquet\""],
+            body: body)
+    }
+}
