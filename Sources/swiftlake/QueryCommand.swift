@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import SwiftLake
+
+/// `swiftlake query PATH… [--sql …] [--columns …] [--filter …] [--order-by …] [--limit N] [--format …]`:
+/// queries Parquet files in-process (no server), exposed to SQL as table `t`.
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Query Parquet files (as table t) without a server.",
+        discussion: """
+            The files are one table named t (columns matched by name across files; Hive \
+            partition directories become columns). Give either --sql, or any of --columns, \
+            --filter and --order-by. Every row is returned unless --limit is given.
+
+            Examples:
+              swiftlake query data/sales.parquet --limit 5
+              swiftlake query data/sales.parquet --sql "SELECT region, sum(quantity) FROM t GROUP BY ALL"
+              swiftlake query 'data/events/**/*.parquet' --filter "kind = 'click'" --format csv > clicks.csv
+            """)
+
+    @Argument(help: ArgumentHelp("Parquet files, directories or globs (quote globs).", valueName: "PATH"))
+    var paths: [String] = []
+
+    @Option(help: ArgumentHelp("One SELECT over table t.", valueName: "SELECT"))
+    var sql: String?
+
+    @Option(help: ArgumentHelp("Columns to return, comma-separated (repeatable).", valueName: "a,b"))
+    var columns: [String] = []
+
+    @Option(help: ArgumentHelp("A SQL predicate over t's columns, e.g. \"price > 10\".", valueName: "PREDICATE"))
+    var filter: String?
+
+    @Option(help: ArgumentHelp("A sort key, e.g. \"price DESC\" (repeatable).", valueName: "KEY"))
+    var orderBy: [String] = []
+
+    @Option(help: ArgumentHelp("Return at most N rows (default: all).", valueName: "N"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("table, json, ndjson or csv.", valueName: "FORMAT"))
+    var format: RowFormat = .table
+
+    @Option(help: ArgumentHelp("Cut table cells wider than N characters with … (0: never).", valueName: "N"))
+    var maxWidth: Int = 40
+
+    @OptionGroup(title: "Engine options")
+    var local: LocalOptions
+
+    /// Column names from `--columns a,b --columns c`.
+    var columnList: [String] {
+        columns.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+    }
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("Give at least one Parquet file, directory or glob.") }
+        if sql != nil && (!columns.isEmpty || filter != nil || !orderBy.isEmpty) {
+            throw ValidationError("Give either --sql, or --columns/--filter/--order-by, not both.")
+        }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more; got \(limit).") }
+        if maxWidth < 0 { throw ValidationError("--max-width must be 0 or more; got \(maxWidth).") }
+    }
+
+    /// The core request these arguments describe.
+    var request: ParquetQueryRequest {
+        ParquetQueryRequest(paths: paths.map(LocalOptions.absolute), sql: sql,
+                            columns: columnList.isEmpty ? nil : columnList, filter: filter,
+                            orderBy: orderBy.isEmpty ? nil : orderBy, limit: limit)
+    }
+
+    func run() async throws {
+        let lake = try local.makeLakehouse()
+        // A bar only helps while nothing else is on the screen: when rows go to a file or a
+        // pipe, or when they are printed as a table at the end. Streamed rows on the
+        // terminal show their own progress.
+        let showProgress = !local.noProgress && (format == .table || !Terminal.stdoutIsTerminal)
+        let box = CursorBox()
+        let progress = ProgressBar.start("querying", enabled: showProgress, source: { box.cursor?.progress })
+        defer { progress?.finish() }
+        let cursor = try await lake.query(request)
+        box.cursor = cursor
+        try await RowPrinter(format: format, maxCellWidth: maxWidth, progress: progress).print(cursor)
+    }
+}
+
+/// Hands the cursor, once open, to the progress bar's polling thread.
+private final class CursorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: QueryCursor?
+
+    var cursor: QueryCursor? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
