@@ -47,18 +47,20 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
-    /// Renders `{"error":{"code","message"}}` with the status and headers.
+    /// Renders `{"error":{"code","message"}}` (always in that order) with the status and headers.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try Response.json(Body(error: .init(code: code, message: message)), status: status)
-        response.headers.append(contentsOf: headers)
-        return response
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
     }
 
-    private struct Body: Encodable {
-        struct Detail: Encodable {
-            let code: String
-            let message: String
-        }
-        let error: Detail
+    /// The response body.
+    public var json: String {
+        var out = "{\"error\":{\"code\":"
+        JSONValueWriter.writeString(code, into: &out)
+        out += ",\"message\":"
+        JSONValueWriter.writeString(message, into: &out)
+        out += "}}"
+        return out
     }
 }

@@ -40,10 +40,10 @@ final class ServerMetrics: Sendable {
         ).record(duration)
     }
 
-    /// A query delivered `rows` rows.
+    /// A query response completed with `rows` rows.
     func rowsReturned(_ rows: Int, route: String) {
         registry.makeCounter(
-            descriptor: Self.descriptor("query", "rows_returned", unit: "total", help: "Rows returned by queries."),
+            descriptor: Self.descriptor("query", "rows_returned", unit: "total", help: "Rows sent by query responses that completed."),
             labels: [("route", route)]
         ).increment(by: Int64(rows))
     }

@@ -20,6 +20,7 @@ import Testing
             #expect(response.headers[.contentType] == "application/json")
             #expect(response.errorCode == "invalid_request_body")
             #expect(response.errorMessage?.hasPrefix("request body is not valid JSON") == true)
+            #expect(response.text.hasPrefix(#"{"error":{"code":"invalid_request_body","message":"#))
             try await expectStillServing(client)
         }
     }
