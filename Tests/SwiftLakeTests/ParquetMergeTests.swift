@@ -74,4 +74,18 @@ struct ParquetMergeTests {
         #expect(try await rows(lake, ["sales.parquet"], "SELECT count(*) FROM t") == [[.bigint(260)]])
         await expectError(.invalidRequest) { _ = try await lake.merge(ParquetMergeRequest(paths: ["batches/"], output: "x.parquet", dedupeOn: ["nope"])) }
     }
+
+    @Test func anOutputMayChangeBetweenFileAndDirectory() async throws {
+        let (lake, directory) = try await makeSampleLake()
+        _ = try await lake.merge(ParquetMergeRequest(paths: ["batches/"], output: "out"))
+        #expect(!FileManager.default.isDirectory(directory.file("out")))
+        _ = try await lake.merge(ParquetMergeRequest(paths: ["batches/"], output: "out", partitionBy: ["source"], overwrite: true))
+        #expect(FileManager.default.isDirectory(directory.file("out")))
+        #expect(try await rows(lake, ["out"], "SELECT count(*) FROM t") == [[.bigint(260)]])
+        _ = try await lake.merge(ParquetMergeRequest(paths: ["out"], output: "out", overwrite: true))
+        #expect(!FileManager.default.isDirectory(directory.file("out")))
+        #expect(try await rows(lake, ["out"], "SELECT count(*) FROM t") == [[.bigint(260)]])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".swiftlake-tmp") }
+        #expect(leftovers.isEmpty)
+    }
 }

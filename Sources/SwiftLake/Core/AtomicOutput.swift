@@ -21,21 +21,23 @@ struct AtomicOutput {
         self.stagingPath = "\(directory)/.swiftlake-tmp-\(UUID().uuidString.prefix(8))-\(name)"
     }
 
-    /// Moves the staged result into place. A directory being replaced is moved aside first and
-    /// deleted after the new one is in place.
+    /// Moves the staged result into place. A file replacing a file is one atomic `rename(2)`;
+    /// when a directory is involved on either side (a partitioned output, or an output that
+    /// changes between file and directory), the old one is moved aside first and deleted only
+    /// after the new one is in place, and put back if that fails.
     func commit() throws {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: finalPath, isDirectory: &isDirectory)
-        if exists && isDirectory.boolValue {
+        let manager = FileManager.default
+        let exists = manager.fileExists(atPath: finalPath)
+        if exists && (manager.isDirectory(finalPath) || manager.isDirectory(stagingPath)) {
             let aside = stagingPath + ".old"
-            try FileManager.default.moveItem(atPath: finalPath, toPath: aside)
+            try manager.moveItem(atPath: finalPath, toPath: aside)
             do {
-                try FileManager.default.moveItem(atPath: stagingPath, toPath: finalPath)
+                try manager.moveItem(atPath: stagingPath, toPath: finalPath)
             } catch {
-                try? FileManager.default.moveItem(atPath: aside, toPath: finalPath)
-                throw error
+                try? manager.moveItem(atPath: aside, toPath: finalPath)
+                throw SwiftLakeError(.internal, code: "rename_failed", "Could not move the result into '\(finalPath)': \(error.localizedDescription).")
             }
-            try? FileManager.default.removeItem(atPath: aside)
+            try? manager.removeItem(atPath: aside)
         } else if rename(stagingPath, finalPath) != 0 {
             let reason = String(cString: strerror(errno))
             throw SwiftLakeError(.internal, code: "rename_failed", "Could not move the result into '\(finalPath)': \(reason).")
