@@ -15,7 +15,8 @@ struct ParquetMergeCommand: AsyncParsableCommand {
 
             Examples:
               swiftlake parquet merge data/batches --output all.parquet --dedupe-on id
-              swiftlake parquet merge 'logs/*.parquet' --output by_day --partition-by day --compression zstd
+              swiftlake parquet merge 'logs/*.parquet' --output by_day \\
+                --partition-by day --compression zstd
             """)
 
     @Argument(help: ArgumentHelp("Input files, directories or globs (in priority order for --dedupe-on).", valueName: "PATH"))

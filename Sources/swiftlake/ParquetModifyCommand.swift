@@ -15,9 +15,10 @@ struct ParquetModifyCommand: AsyncParsableCommand {
             temporary name and renamed into place, so it appears complete or not at all.
 
             Examples:
-              swiftlake parquet modify sales.parquet --output sales_fixed.parquet \\
-                --set "price=price * 1.1" --where "region = 'north'" --delete-where "quantity = 0"
-              swiftlake parquet modify sales.parquet --output slim.parquet --drop discount --rename ts=ordered_at
+              swiftlake parquet modify sales.parquet --output fixed.parquet \\
+                --set "price=price * 1.1" --where "region = 'north'"
+              swiftlake parquet modify sales.parquet --output slim.parquet \\
+                --delete-where "quantity = 0" --drop discount --rename ts=ordered_at
             """)
 
     @Argument(help: ArgumentHelp("The Parquet file to change.", valueName: "FILE"))

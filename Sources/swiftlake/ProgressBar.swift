@@ -21,6 +21,7 @@ import Darwin
 final class ProgressBar: @unchecked Sendable {
     private let label: String
     private let source: (@Sendable () -> Double?)?
+    private let detail: (@Sendable () -> String?)?
     private let started = ContinuousClock.now
     private let delay: Duration
     private let lock = NSLock()
@@ -33,16 +34,19 @@ final class ProgressBar: @unchecked Sendable {
     private var interruptSource: DispatchSourceSignal?
 
     /// A bar for `label`, or `nil` when stderr is not a terminal or progress is switched off.
+    /// `source` is polled for the percentage, `detail` for a note shown after the time
+    /// (e.g. `"120,000 rows"`).
     static func start(_ label: String, enabled: Bool = true, delay: Duration = .milliseconds(400),
-                      source: (@Sendable () -> Double?)? = nil) -> ProgressBar? {
+                      source: (@Sendable () -> Double?)? = nil, detail: (@Sendable () -> String?)? = nil) -> ProgressBar? {
         guard enabled, Terminal.stderrIsInteractive else { return nil }
-        return ProgressBar(label: label, delay: delay, source: source)
+        return ProgressBar(label: label, delay: delay, source: source, detail: detail)
     }
 
-    private init(label: String, delay: Duration, source: (@Sendable () -> Double?)?) {
+    private init(label: String, delay: Duration, source: (@Sendable () -> Double?)?, detail: (@Sendable () -> String?)?) {
         self.label = label
         self.delay = delay
         self.source = source
+        self.detail = detail
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "swiftlake.progress"))
         timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
         timer.setEventHandler { [weak self] in self?.tick() }
@@ -91,12 +95,13 @@ final class ProgressBar: @unchecked Sendable {
 
     private func tick() {
         let polled = source?()
+        let note = detail?()
         lock.withLock {
             guard !finished, !paused else { return }
             if let polled, polled >= 0 { percentage = min(100, polled) }
             let elapsed = ContinuousClock.now - started
             guard elapsed >= delay else { return }
-            let line = render(elapsed: elapsed)
+            let line = render(elapsed: elapsed, note: note)
             guard line != drawn else { return }
             StandardError.write("\r" + line + "\u{1B}[K")
             drawn = line
@@ -110,8 +115,9 @@ final class ProgressBar: @unchecked Sendable {
         drawn = ""
     }
 
-    private func render(elapsed: Duration) -> String {
-        let seconds = String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    private func render(elapsed: Duration, note: String?) -> String {
+        var seconds = String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        if let note { seconds += "  " + note }
         let columns = Terminal.columns(of: STDERR_FILENO) ?? 80
         guard let percentage else {
             let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
@@ -132,7 +138,8 @@ final class ProgressBar: @unchecked Sendable {
         source.setEventHandler { [weak self] in
             self?.lock.withLock { self?.erase() }
             StandardError.write("interrupted\n")
-            exit(ExitStatus.interrupted.rawValue)
+            // _exit: engine threads may still be running; skip C++ static destructors.
+            _exit(ExitStatus.interrupted.rawValue)
         }
         source.resume()
         interruptSource = source

@@ -15,8 +15,10 @@ struct QueryCommand: AsyncParsableCommand {
 
             Examples:
               swiftlake query data/sales.parquet --limit 5
-              swiftlake query data/sales.parquet --sql "SELECT region, sum(quantity) FROM t GROUP BY ALL"
-              swiftlake query 'data/events/**/*.parquet' --filter "kind = 'click'" --format csv > clicks.csv
+              swiftlake query data/sales.parquet \\
+                --sql "SELECT region, sum(quantity) FROM t GROUP BY ALL"
+              swiftlake query 'data/events/**/*.parquet' --filter "kind = 'click'" \\
+                --format csv > clicks.csv
             """)
 
     @Argument(help: ArgumentHelp("Parquet files, directories or globs (quote globs).", valueName: "PATH"))
@@ -74,7 +76,8 @@ struct QueryCommand: AsyncParsableCommand {
         // terminal show their own progress.
         let showProgress = !local.noProgress && (format == .table || !Terminal.stdoutIsTerminal)
         let box = CursorBox()
-        let progress = ProgressBar.start("querying", enabled: showProgress, source: { box.cursor?.progress })
+        let progress = ProgressBar.start("querying", enabled: showProgress, source: { box.cursor?.progress },
+                                         detail: { box.cursor.map { Report.grouped($0.rowCount) + " rows" } })
         defer { progress?.finish() }
         let cursor = try await lake.query(request)
         box.cursor = cursor

@@ -15,8 +15,16 @@ struct RowPrinter {
     var format: RowFormat
     /// The widest a table cell may be (0: no limit).
     var maxCellWidth: Int
-    /// Shown and paused around output, when present.
+    /// The progress bar to erase before writing, when rows and bar share the terminal.
     var progress: ProgressBar?
+
+    init(format: RowFormat, maxCellWidth: Int, progress: ProgressBar?) {
+        self.format = format
+        self.maxCellWidth = maxCellWidth
+        // Only a terminal shows stdout and stderr on one line; a file or pipe never needs
+        // the bar erased (erasing it on every batch would keep it from ever being seen).
+        self.progress = Terminal.stdoutIsTerminal ? progress : nil
+    }
 
     /// Drains `cursor` to stdout; closes the cursor if writing fails.
     func print(_ cursor: QueryCursor) async throws {

@@ -17,7 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               swiftlake serve --root ./data
-              SWIFTLAKE_TOKEN=s3cret swiftlake serve --host 0.0.0.0 --port 8080 --root /srv/lake
+              SWIFTLAKE_TOKEN=s3cret swiftlake serve --host 0.0.0.0 --port 8080 \\
+                --root /srv/lake
               swiftlake serve --config swiftlake.yaml
             """)
 
