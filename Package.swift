@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DuckDB", targets: ["DuckDB"]),
+        .library(name: "ObjectStore", targets: ["ObjectStore"]),
+        .library(name: "DeltaLake", targets: ["DeltaLake"]),
         .library(name: "SwiftLake", targets: ["SwiftLake"]),
         .library(name: "SwiftLakeServer", targets: ["SwiftLakeServer"]),
         .executable(name: "swiftlake", targets: ["swiftlake"]),
@@ -30,6 +32,8 @@ let package = Package(
             dependencies: ["CDuckDB"],
             exclude: ["README.md"]
         ),
+        .target(name: "ObjectStore", exclude: ["README.md"]),
+        .target(name: "DeltaLake", dependencies: ["ObjectStore"], exclude: ["README.md"]),
         .target(
             name: "SwiftLake",
             dependencies: [
@@ -63,6 +67,9 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
+        // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
+        .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB"],
+                    exclude: ["delta_rs_oracle.py"]),
         .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB"]),
         // Runs the built `swiftlake` executable as a user would.
         .testTarget(name: "SwiftLakeCLITests", dependencies: ["swiftlake"]),

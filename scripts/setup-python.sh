@@ -18,8 +18,8 @@ set -euo pipefail
 REQUIREMENTS=(
   "duckdb==2.0.0"       # oracle for query results; same version as the embedded engine; bench baseline
   "pyarrow"             # reads/writes Parquet in tests, independently of DuckDB
+  "deltalake==1.6.6"    # delta-rs, the Delta Lake interoperability oracle (DeltaLakeTests)
   # Added by later issues:
-  # "deltalake==1.6.6"  # delta-rs, the Delta Lake interoperability oracle
   # "pyspark==4.3.0"    # Spark Connect server for the Spark engine tests
   # "moto[server]"      # moto_server, a real S3 endpoint for ObjectStore tests
 )

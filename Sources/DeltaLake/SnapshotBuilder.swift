@@ -1,0 +1,206 @@
+import ObjectStore
+
+/// Builds a ``Snapshot``: picks the log segment, reads the checkpoint (through the engine's
+/// ``CheckpointReader`` for Parquet, itself for JSON) and the commits after it, and
+/// reconciles the actions (PROTOCOL.md, "Action Reconciliation").
+///
+/// ```swift
+/// let snapshot = try await SnapshotBuilder(store: LocalStore(root: "/data/sales"),
+///                                          location: "/data/sales", checkpointReader: reader)
+///     .atVersion(3)
+///     .build()
+/// ```
+public struct SnapshotBuilder: Sendable {
+    /// Where the table's bytes are; paths are relative to the table root.
+    public var store: any ObjectStore
+    /// The table's location as the engine names it (absolute path or URL).
+    public var location: String
+    /// Turns checkpoint Parquet into actions.
+    public var checkpointReader: any CheckpointReader
+    /// The version to build (the latest when `nil`).
+    public var version: Int64?
+    /// Whether to refuse tables with unsupported reader features (on by default).
+    public var checkProtocol: Bool = true
+
+    /// Creates a builder for the latest version.
+    public init(store: any ObjectStore, location: String, checkpointReader: any CheckpointReader = NoCheckpointReader()) {
+        self.store = store
+        var location = location
+        while location.count > 1 && location.hasSuffix("/") { location.removeLast() }
+        self.location = location
+        self.checkpointReader = checkpointReader
+    }
+
+    /// The same builder, for `version`.
+    public func atVersion(_ version: Int64?) -> SnapshotBuilder {
+        var copy = self
+        copy.version = version
+        return copy
+    }
+
+    /// Builds the snapshot.
+    public func build() async throws -> Snapshot {
+        let segment = try await LogSegment.build(store: store, version: version)
+        return try await build(segment: segment)
+    }
+
+    /// Builds the snapshot from a segment found earlier.
+    public func build(segment: LogSegment) async throws -> Snapshot {
+        var replay = Replay()
+        if !segment.checkpointFiles.isEmpty {
+            for action in try await readCheckpoint(segment.checkpointFiles) {
+                replay.apply(action, fromCheckpoint: true)
+            }
+        }
+        let commitActions = try await readCommits(segment.commits)
+        var lastCommitInfo: CommitInfo?
+        for actions in commitActions {
+            lastCommitInfo = nil
+            for action in actions {
+                if case .commitInfo(let info) = action { lastCommitInfo = info }
+                replay.apply(action, fromCheckpoint: false)
+            }
+        }
+        let end = segment.endVersion
+        guard let metadata = replay.metadata else {
+            throw DeltaError(.invalidTable,
+                "version \(end) of the table has no metaData action in its log (\(describe(segment))); the log is incomplete or this is not a Delta table")
+        }
+        guard let proto = replay.protocol else {
+            throw DeltaError(.invalidTable,
+                "version \(end) of the table has no protocol action in its log (\(describe(segment))); the log is incomplete or this is not a Delta table")
+        }
+        if checkProtocol { try TableFeatures.checkReadable(proto, table: "the table at \(location)") }
+        if metadata.schemaString.isEmpty {
+            throw DeltaError(.invalidTable,
+                "the metaData action in effect at version \(end) has no schemaString, so the table's columns are unknown at this version; read a later version")
+        }
+        let schema = try metadata.schema()
+
+        var timestamp: Int64
+        if let last = segment.commits.last {
+            timestamp = last.meta.lastModifiedMillis
+            if metadata.inCommitTimestampsEnabled, let ict = lastCommitInfo?.inCommitTimestamp { timestamp = ict }
+        } else {
+            timestamp = segment.checkpointFiles.first?.meta.lastModifiedMillis ?? 0
+        }
+
+        return Snapshot(
+            location: location, version: end, timestamp: timestamp, metadata: metadata, protocol: proto,
+            schema: schema,
+            activeFiles: replay.active.values.sorted { $0.path == $1.path
+                ? ($0.deletionVector?.uniqueId ?? "") < ($1.deletionVector?.uniqueId ?? "") : $0.path < $1.path },
+            tombstones: replay.tombstones.values.sorted { $0.path < $1.path },
+            appTransactions: replay.txns,
+            domainMetadata: replay.domains,
+            logSegment: segment)
+    }
+
+    func describe(_ segment: LogSegment) -> String {
+        var parts: [String] = []
+        if let cp = segment.checkpointVersion { parts.append("checkpoint \(cp)") }
+        if let first = segment.commits.first, let last = segment.commits.last {
+            parts.append("commits \(first.version)–\(last.version)")
+        }
+        return parts.isEmpty ? "no files" : parts.joined(separator: ", ")
+    }
+
+    // MARK: - Reading
+
+    func absolute(_ path: String) -> String { location == "/" ? "/" + path : location + "/" + path }
+
+    /// Reads the actions of a checkpoint and of any sidecars it names.
+    func readCheckpoint(_ files: [LogFile]) async throws -> [Action] {
+        var actions: [Action]
+        if files.count == 1, case .v2Checkpoint(_, json: true) = files[0].kind {
+            actions = try Action.decodeLines(try await get(files[0].meta.path), file: files[0].meta.path)
+        } else {
+            actions = try await checkpointReader.readActions(from: files.map { absolute($0.meta.path) })
+        }
+        let sidecars = actions.compactMap { action -> Sidecar? in
+            if case .sidecar(let s) = action { return s }
+            return nil
+        }
+        if !sidecars.isEmpty {
+            var parquet: [String] = []
+            for sidecar in sidecars {
+                let relative = sidecar.path.contains("/") ? sidecar.path : LogSegment.sidecarDirectory + sidecar.path
+                if sidecar.path.hasSuffix(".json") {
+                    actions += try Action.decodeLines(try await get(relative), file: relative)
+                } else if sidecar.path.contains("://") || sidecar.path.hasPrefix("/") {
+                    parquet.append(sidecar.path)
+                } else {
+                    if try await store.head(relative) == nil {
+                        throw DeltaError(.corruptLog,
+                            "the v2 checkpoint \(files[0].meta.path) names the sidecar \(relative), which does not exist; the checkpoint is damaged (delete it to fall back to an older checkpoint)")
+                    }
+                    parquet.append(absolute(relative))
+                }
+            }
+            if !parquet.isEmpty { actions += try await checkpointReader.readActions(from: parquet) }
+        }
+        return actions
+    }
+
+    /// Reads and decodes the commits concurrently; the result is in commit order.
+    func readCommits(_ commits: [LogFile]) async throws -> [[Action]] {
+        guard !commits.isEmpty else { return [] }
+        let store = self.store
+        return try await withThrowingTaskGroup(of: (Int, [Action]).self) { group in
+            var results = [[Action]](repeating: [], count: commits.count)
+            var next = 0
+            let width = 16
+            func add(_ i: Int) {
+                let path = commits[i].meta.path
+                group.addTask {
+                    let bytes: [UInt8]
+                    do { bytes = try await store.get(path) } catch let error as ObjectStoreError {
+                        throw DeltaError(error.code == .notFound ? .corruptLog : .storage,
+                            "reading commit \(path) failed: \(error.message)", cause: error)
+                    }
+                    return (i, try Action.decodeLines(bytes, file: path))
+                }
+            }
+            while next < min(width, commits.count) { add(next); next += 1 }
+            while let (i, actions) = try await group.next() {
+                results[i] = actions
+                if next < commits.count { add(next); next += 1 }
+            }
+            return results
+        }
+    }
+
+    func get(_ path: String) async throws -> [UInt8] {
+        do { return try await store.get(path) } catch let error as ObjectStoreError {
+            throw DeltaError(error.code == .notFound ? .corruptLog : .storage, "reading \(path) failed: \(error.message)", cause: error)
+        }
+    }
+}
+
+/// Log replay state: actions applied oldest first, newest wins.
+struct Replay {
+    var active: [FileKey: AddFile] = [:]
+    var tombstones: [FileKey: RemoveFile] = [:]
+    var metadata: Metadata?
+    var `protocol`: DeltaProtocol?
+    var txns: [String: Txn] = [:]
+    var domains: [String: DomainMetadata] = [:]
+
+    mutating func apply(_ action: Action, fromCheckpoint: Bool) {
+        switch action {
+        case .add(let add):
+            let key = add.key
+            active[key] = add
+            tombstones[key] = nil
+        case .remove(let remove):
+            let key = remove.key
+            active[key] = nil
+            tombstones[key] = remove
+        case .metadata(let m): metadata = m
+        case .protocol(let p): self.protocol = p
+        case .txn(let t): txns[t.appId] = t
+        case .domainMetadata(let d): domains[d.domain] = d.removed ? nil : d
+        case .commitInfo, .cdc, .checkpointMetadata, .sidecar: break
+        }
+    }
+}
