@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `swiftlake` executable as a user would, and captures what it prints.
 enum CLI {
@@ -88,7 +91,10 @@ actor SampleDataset {
     func directory() async throws -> URL {
         if let task { return try await task.value }
         let task = Task<URL, any Error> {
-            let directory = try CLI.temporaryDirectory()
+            Self.removeStale()
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(Self.prefix)\(getpid())")
+            try? FileManager.default.removeItem(at: directory)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let output = try await CLI.run(["sample-data", directory.path])
             guard output.status == 0 else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "sample-data failed: \(output.stderr)"])
@@ -97,5 +103,18 @@ actor SampleDataset {
         }
         self.task = task
         return try await task.value
+    }
+
+    private static let prefix = "swiftlake-cli-sample-"
+
+    /// Test processes cannot clean up after their last test, so each run removes the sample
+    /// directories of earlier runs whose process is gone.
+    private static func removeStale() {
+        let temporary = FileManager.default.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0 else { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
     }
 }
