@@ -58,6 +58,7 @@ let package = Package(
         .executableTarget(
             name: "swiftlake",
             dependencies: [
+                "DuckDB",
                 "SwiftLake",
                 "SwiftLakeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -79,6 +80,7 @@ let package = Package(
                 "SwiftLakeServer",
                 "SwiftLake",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

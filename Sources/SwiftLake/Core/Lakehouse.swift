@@ -27,6 +27,12 @@ public final class Lakehouse: Sendable {
         self.startedAt = Date()
     }
 
+    /// Releases what outlives a request: the engine's staging directory. Call it before a
+    /// process exits abruptly (on a signal); an orderly teardown does it anyway.
+    public func close() {
+        duckdb.removeStagingDirectory()
+    }
+
     /// SwiftLake's own version.
     public static let version = "0.1.0"
 

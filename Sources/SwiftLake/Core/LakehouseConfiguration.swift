@@ -14,6 +14,8 @@ public struct LakehouseConfiguration: Sendable {
     public var threads: Int?
     /// DuckDB memory limit such as `"4GB"`; `nil` for DuckDB's default (80% of RAM).
     public var memoryLimit: String?
+    /// Engine operations (queries being streamed included) that may run at once; more wait.
+    public var maxConcurrentOperations: Int
     /// Where intermediate files (query exports, in-place rewrites) are staged; defaults to the
     /// system temporary directory.
     public var temporaryDirectory: String?
@@ -26,8 +28,10 @@ public struct LakehouseConfiguration: Sendable {
         queryTimeout: Duration? = .seconds(300),
         threads: Int? = nil,
         memoryLimit: String? = nil,
+        maxConcurrentOperations: Int = 16,
         temporaryDirectory: String? = nil
     ) {
+        self.maxConcurrentOperations = maxConcurrentOperations
         self.roots = roots
         self.defaultLimit = defaultLimit
         self.maxRows = maxRows

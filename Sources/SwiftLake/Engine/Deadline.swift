@@ -7,6 +7,7 @@ final class Deadline: @unchecked Sendable {
     private let item: DispatchWorkItem?
     private let lock = NSLock()
     private var didFire = false
+    private var cancelled = false
 
     /// Starts the clock; with a `nil` timeout nothing ever fires.
     init(connection: Connection, timeout: Duration?) {
@@ -17,8 +18,13 @@ final class Deadline: @unchecked Sendable {
         self.item = item
         fire = { [weak self, weak connection] in
             guard let self else { return }
-            self.lock.withLock { self.didFire = true }
-            connection?.interrupt()
+            // Under the lock, so that once cancel() returns no interrupt can follow: the
+            // connection may already serve another operation by then.
+            self.lock.withLock {
+                guard !self.cancelled else { return }
+                self.didFire = true
+                connection?.interrupt()
+            }
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout.timeInterval, execute: item)
     }
@@ -27,5 +33,8 @@ final class Deadline: @unchecked Sendable {
     var fired: Bool { lock.withLock { didFire } }
 
     /// Stops the clock.
-    func cancel() { item?.cancel() }
+    func cancel() {
+        lock.withLock { cancelled = true }
+        item?.cancel()
+    }
 }

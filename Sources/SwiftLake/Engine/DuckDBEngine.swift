@@ -7,14 +7,15 @@ import Foundation
 /// - `allowed_directories` = the data roots plus a private staging directory;
 /// - `enable_external_access = false`, so every other file, URL, `ATTACH`, `INSTALL` and
 ///   `LOAD` is refused by DuckDB itself;
-/// - `lock_configuration = true`, so user SQL cannot `SET` any of it back.
-/// Each operation gets its own connection (cheap in DuckDB), runs on an engine thread, and
-/// is interrupted when it outlives the configured query timeout.
+/// - `lock_configuration = true`, so nothing can `SET` any of it back.
+/// Operations borrow a connection from a ``ConnectionPool`` opened before the lock, run on an
+/// engine thread, and are interrupted when they outlive the configured query timeout.
 public final class DuckDBEngine: Sendable {
     /// The name responses report in their `engine` field.
     public static let name = "duckdb"
 
     let database: Database
+    let pool: ConnectionPool
     let configuration: LakehouseConfiguration
     /// A private directory (inside the sandbox) for query exports and in-place rewrites.
     let stagingDirectory: String
@@ -41,8 +42,10 @@ public final class DuckDBEngine: Sendable {
             try connection.execute("""
                 SET GLOBAL allowed_directories = \(SQL.list(allowed));
                 SET GLOBAL enable_external_access = false;
-                SET GLOBAL lock_configuration = true;
                 """)
+            // Sessions are set up (progress tracking) as they open, so open them before the lock.
+            pool = try ConnectionPool(database: database, size: max(1, configuration.maxConcurrentOperations))
+            try connection.execute("SET GLOBAL lock_configuration = true")
         } catch let error as DuckDBError {
             throw SwiftLakeError(.invalidRequest, code: "engine_configuration", "Could not start DuckDB: \(error.message)")
         }
@@ -61,9 +64,10 @@ public final class DuckDBEngine: Sendable {
     func withConnection<T: Sendable>(progress: ProgressHandler? = nil,
                                      _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let timeout = configuration.queryTimeout
+        let connection = await pool.acquire()
+        defer { pool.release(connection) }
         do {
-            return try await BlockingExecutor.run { [database] in
-                let connection = try database.connect()
+            return try await BlockingExecutor.run {
                 let reporter = progress.map { ProgressReporter(connection: connection, handler: $0) }
                 defer { reporter?.stop() }
                 return try connection.withTimeout(timeout) { try body(connection) }
@@ -71,6 +75,12 @@ public final class DuckDBEngine: Sendable {
         } catch let error as DuckDBError {
             throw SwiftLakeError(error, timeout: timeout)
         }
+    }
+
+    /// Removes the staging directory (also done when the engine is released). Call it when a
+    /// process exits without tearing its objects down.
+    public func removeStagingDirectory() {
+        try? FileManager.default.removeItem(atPath: stagingDirectory)
     }
 
     /// A fresh path in the staging directory with the given extension.

@@ -15,9 +15,16 @@ public struct CSVResultEncoder: ResultEncoder {
         for r in 0..<batch.count {
             for c in 0..<batch.columns.count {
                 if c > 0 { out += "," }
-                let value = batch.columns[c][r]
-                if case .null = value { continue }
-                if case .varchar(let s) = value { out += Self.field(s) } else { out += Self.field(value.description) }
+                switch batch.columns[c][r] {
+                case .null: continue
+                case .varchar(let s): out += Self.field(s)
+                // Fast paths for the commonest scalars; same text as DuckDB's for finite values.
+                case .integer(let v): out += String(v)
+                case .bigint(let v): out += String(v)
+                case .double(let v) where v.isFinite: out += v.description
+                case .float(let v) where v.isFinite: out += v.description
+                case let value: out += Self.field(value.description)
+                }
             }
             out += "\r\n"
         }

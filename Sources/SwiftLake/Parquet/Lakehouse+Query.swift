@@ -7,24 +7,28 @@ extension Lakehouse {
     /// The files are exposed as table `t` (a view over `read_parquet`), so DuckDB pushes the
     /// query's column selection and filters down into the Parquet scan: only the needed
     /// columns are read, and row groups whose statistics exclude the filter are skipped.
-    public func query(_ request: ParquetQueryRequest) async throws -> QueryCursor {
+    ///
+    /// `progress` hears DuckDB's progress (0–100) while the first batch is computed, which is
+    /// where aggregations and sorts do their work; afterwards poll ``QueryCursor/progress``.
+    public func query(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> QueryCursor {
         try checkEngine(request.engine)
         let files = try roots.parquetFiles(request.paths)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
-        return try await QueryCursor.open(engine: duckdb, setup: Self.tableSetup(files), statement: statement, limit: limit)
+        return try await QueryCursor.open(engine: duckdb, setup: Self.tableSetup(files), statement: statement, limit: limit,
+                                          progress: progress)
     }
 
     /// Runs a query and writes its whole result (up to the limit) as one Parquet file in the
     /// staging area; the caller streams it and then deletes it.
-    public func exportParquet(_ request: ParquetQueryRequest) async throws -> StagedFile {
+    public func exportParquet(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> StagedFile {
         try checkEngine(request.engine)
         let files = try roots.parquetFiles(request.paths)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         let output = duckdb.stagingPath(extension: "parquet")
         let setup = Self.tableSetup(files)
-        try await duckdb.withConnection { connection in
+        try await duckdb.withConnection(progress: progress) { connection in
             try connection.execute(setup)
             _ = try ReadOnlyStatement.prepare(statement, on: connection)
             try connection.execute("COPY (SELECT * FROM (\(statement)) LIMIT \(limit)) TO \(SQL.literal(output)) (FORMAT parquet, COMPRESSION zstd)")

@@ -14,13 +14,16 @@ public final class QueryCursor: @unchecked Sendable {
     public let engine: String
 
     private let connection: Connection
-    private let result: QueryResult
+    private let pool: ConnectionPool
     private let lock = NSLock()
+    private var result: QueryResult?
     private var pending: RowBatch?
     private var remaining: Int
     private var rows = 0
     private var wasTruncated = false
     private var finished = false
+    private var fetching = false
+    private var released = false
     private let started: ContinuousClock.Instant
     private var finishedAt: ContinuousClock.Instant?
     private let deadline: Deadline
@@ -37,37 +40,44 @@ public final class QueryCursor: @unchecked Sendable {
 
     /// Opens a cursor: runs `setup` (statements that prepare table `t`), checks that `statement`
     /// is a single read-only query, starts it and fetches its first batch, so that errors
-    /// surface here rather than in the middle of a streamed response.
-    static func open(engine: DuckDBEngine, setup: String, statement: String, limit: Int) async throws -> QueryCursor {
+    /// surface here rather than in the middle of a streamed response. `progress` hears about
+    /// that first fetch (where aggregates and sorts do all their work).
+    static func open(engine: DuckDBEngine, setup: String, statement: String, limit: Int,
+                     progress: ProgressHandler? = nil) async throws -> QueryCursor {
         let started = ContinuousClock.now
         let timeout = engine.configuration.queryTimeout
+        let pool = engine.pool
+        let connection = await pool.acquire()
+        let deadline = Deadline(connection: connection, timeout: timeout)
         do {
-            return try await BlockingExecutor.run { [database = engine.database] in
-                let connection = try database.connect()
-                let deadline = Deadline(connection: connection, timeout: timeout)
-                do {
-                    try connection.execute(setup)
-                    let prepared = try ReadOnlyStatement.prepare(statement, on: connection)
-                    let result = try prepared.execute()
-                    let cursor = QueryCursor(connection: connection, result: result, limit: limit,
-                                             started: started, deadline: deadline)
-                    try cursor.prefetch()
-                    return cursor
-                } catch let error as DuckDBError {
-                    deadline.cancel()
-                    throw SwiftLakeError(error, timeout: deadline.fired ? timeout : nil)
-                } catch {
-                    deadline.cancel()
-                    throw error
-                }
+            return try await BlockingExecutor.run {
+                let reporter = progress.map { ProgressReporter(connection: connection, handler: $0) }
+                defer { reporter?.stop() }
+                try connection.execute(setup)
+                let prepared = try ReadOnlyStatement.prepare(statement, on: connection)
+                let result = try prepared.execute()
+                let cursor = QueryCursor(connection: connection, pool: pool, result: result, limit: limit,
+                                         started: started, deadline: deadline)
+                try cursor.prefetch()
+                return cursor
             }
-        } catch let error as DuckDBError {
-            throw SwiftLakeError(error)
+        } catch {
+            // A cursor that failed in prefetch has released the connection itself; otherwise
+            // nothing owns it yet.
+            deadline.cancel()
+            if !(error is CursorReleased) {
+                pool.release(connection)
+            }
+            if let error = error as? CursorReleased { throw error.underlying }
+            if let error = error as? DuckDBError { throw SwiftLakeError(error, timeout: deadline.fired ? timeout : nil) }
+            throw error
         }
     }
 
-    private init(connection: Connection, result: QueryResult, limit: Int, started: ContinuousClock.Instant, deadline: Deadline) {
+    private init(connection: Connection, pool: ConnectionPool, result: QueryResult, limit: Int,
+                 started: ContinuousClock.Instant, deadline: Deadline) {
         self.connection = connection
+        self.pool = pool
         self.result = result
         self.columns = result.columns.map(ResultColumn.init)
         self.engine = DuckDBEngine.name
@@ -78,7 +88,12 @@ public final class QueryCursor: @unchecked Sendable {
 
     deinit {
         deadline.cancel()
-        if !finished { connection.interrupt() }
+        // Nothing can be fetching (a fetch keeps the cursor alive); drop the result before
+        // the connection goes back to the pool.
+        if !released {
+            result = nil
+            pool.release(connection)
+        }
     }
 
     /// The next batch of rows, or `nil` when the result (or the limit) is exhausted.
@@ -100,27 +115,52 @@ public final class QueryCursor: @unchecked Sendable {
                               engine: engine, elapsedMilliseconds: elapsedMilliseconds)
     }
 
-    /// Stops the query early and releases the connection.
+    /// Stops the query early and gives its connection back.
     public func close() {
-        let wasFinished = lock.withLock { () -> Bool in defer { finished = true }; return finished }
+        let inFlight = lock.withLock { () -> Bool in
+            finished = true
+            return fetching
+        }
         deadline.cancel()
-        if !wasFinished { connection.interrupt() }
+        if inFlight {
+            connection.interrupt()   // the fetch returns, sees `finished`, and releases
+        } else {
+            releaseConnection()
+        }
     }
 
     /// The progress DuckDB reports for the running query (0–100), if known.
-    public var progress: Double? { connection.progress?.percentage }
+    public var progress: Double? {
+        lock.withLock { released } ? nil : connection.progress?.percentage
+    }
 
     private func prefetch() throws {
-        let batch = try fetch()
-        lock.withLock { pending = batch }
+        do {
+            let batch = try fetch()
+            lock.withLock { pending = batch }
+        } catch {
+            throw CursorReleased(underlying: error)
+        }
     }
 
     /// Fetches one batch on the calling (engine) thread, applying the limit.
     private func fetch() throws -> RowBatch? {
-        if lock.withLock({ finished }) { return nil }
+        let proceed = lock.withLock { () -> Bool in
+            if finished || released { return false }
+            fetching = true
+            return true
+        }
+        guard proceed else { return nil }
+        defer {
+            let done = lock.withLock { () -> Bool in
+                fetching = false
+                return finished
+            }
+            if done { releaseConnection() }
+        }
         do {
             while true {
-                guard let chunk = try result.nextChunk() else {
+                guard let chunk = try result?.nextChunk() else {
                     markFinished(truncated: false)
                     return nil
                 }
@@ -151,10 +191,26 @@ public final class QueryCursor: @unchecked Sendable {
         lock.withLock {
             finished = true
             wasTruncated = wasTruncated || truncated
-            finishedAt = ContinuousClock.now
+            finishedAt = finishedAt ?? ContinuousClock.now
         }
         deadline.cancel()
     }
+
+    /// Drops the result and returns the connection to the pool, once.
+    private func releaseConnection() {
+        let release = lock.withLock { () -> Bool in
+            if released { return false }
+            released = true
+            result = nil
+            return true
+        }
+        if release { pool.release(connection) }
+    }
+}
+
+/// An error thrown after the cursor already gave its connection back.
+private struct CursorReleased: Error {
+    let underlying: any Error
 }
 
 /// A query result held in memory.
