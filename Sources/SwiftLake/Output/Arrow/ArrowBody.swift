@@ -60,10 +60,6 @@ struct ArrowBody {
 
     /// Appends `value` to `out` in little-endian byte order.
     static func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
-        var bits = value
-        for _ in 0..<MemoryLayout<T>.size {
-            out.append(UInt8(truncatingIfNeeded: bits))
-            bits = bits >> 8
-        }
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
     }
 }
