@@ -38,6 +38,8 @@ let package = Package(
             name: "SwiftLake",
             dependencies: [
                 "DuckDB",
+                "DeltaLake",
+                "ObjectStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"]
@@ -71,7 +73,7 @@ let package = Package(
         // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
         .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB"],
                     exclude: ["delta_rs_oracle.py"]),
-        .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB"]),
+        .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB", "DeltaLake"]),
         // Runs the built `swiftlake` executable as a user would.
         .testTarget(name: "SwiftLakeCLITests", dependencies: ["swiftlake"]),
         .testTarget(

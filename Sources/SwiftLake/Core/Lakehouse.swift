@@ -18,6 +18,8 @@ public final class Lakehouse: Sendable {
     public let duckdb: DuckDBEngine
     /// When this instance started.
     public let startedAt: Date
+    /// Delta snapshots kept between requests (see ``DeltaSnapshotCache``).
+    public let deltaSnapshots = DeltaSnapshotCache()
 
     /// Checks the roots and starts the embedded engine.
     public init(configuration: LakehouseConfiguration) throws {

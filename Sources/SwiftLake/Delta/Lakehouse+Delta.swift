@@ -1,0 +1,134 @@
+import DeltaLake
+import DuckDB
+import Foundation
+import ObjectStore
+
+extension Lakehouse {
+    /// The Delta table at `path` (which must be a directory inside the data roots).
+    func deltaTable(_ path: String) throws -> DeltaTable {
+        let location = try roots.existing(path)
+        return DeltaTable(path: location, checkpointReader: DuckDBCheckpointReader(engine: duckdb))
+    }
+
+    /// The snapshot a request asks for: at `version`, at `timestamp`, or the latest (cached).
+    func deltaSnapshot(_ table: DeltaTable, version: Int64?, timestamp: String?) async throws -> Snapshot {
+        if version != nil, timestamp != nil {
+            throw SwiftLakeError.invalid("conflicting_fields", "Give either 'version' or 'timestamp', not both.")
+        }
+        if let version, version < 0 {
+            throw SwiftLakeError.invalid("invalid_version", "'version' must be 0 or more; got \(version).")
+        }
+        let millis = try timestamp.map(DeltaTimestamp.milliseconds)
+        return try await SwiftLakeError.mappingDelta {
+            let resolved = try await millis.asyncMap { try await table.version(atTimestamp: $0) } ?? version
+            return try await deltaSnapshots.snapshot(of: table, version: resolved)
+        }
+    }
+
+    /// Reads a Delta table as table `t` and starts the request's query over it.
+    ///
+    /// Only files whose partition values and statistics can satisfy the request's `filter`
+    /// (or the `WHERE` of its `sql`) are opened; ``DeltaReadResult`` says how many.
+    public func deltaRead(_ request: DeltaReadRequest, progress: ProgressHandler? = nil) async throws -> DeltaReadResult {
+        let table = try deltaTable(request.path)
+        let statement = try request.statement()
+        let limit = try effectiveLimit(request.limit)
+        let snapshot = try await deltaSnapshot(table, version: request.version, timestamp: request.timestamp)
+        let predicate = try await skippingPredicate(statement: statement)
+        let skipping = FileSkipping(snapshot: snapshot)
+        let kept = snapshot.activeFiles.filter { skipping.mayMatch($0, predicate) }
+
+        var files: [(path: String, add: AddFile)] = []
+        var deleted: [String: [UInt64]] = [:]
+        for add in kept {
+            var path = snapshot.absolutePath(of: add.path)
+            if path.hasPrefix("file://") { path = URL(string: path)?.path ?? String(path.dropFirst(7)) }
+            files.append((path, add))
+            if let descriptor = add.deletionVector {
+                let vector = try await SwiftLakeError.mappingDelta {
+                    try await DeletionVector.load(descriptor, store: table.store, tableLocation: snapshot.location)
+                }
+                deleted[path, default: []] += vector.deletedRows
+            }
+        }
+        let present = try await parquetColumns(files.map(\.path))
+        let setup = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deleted, presentColumns: present).setup()
+        let cursor = try await QueryCursor.open(engine: duckdb, setup: setup, statement: statement, limit: limit, progress: progress)
+        return DeltaReadResult(cursor: cursor, version: snapshot.version, filesScanned: kept.count,
+                               filesSkipped: snapshot.activeFiles.count - kept.count)
+    }
+
+    /// A table's commits, newest first (at most `limit`).
+    public func deltaHistory(path: String, limit: Int? = nil) async throws -> DeltaHistoryList {
+        let table = try deltaTable(path)
+        let entries = try await SwiftLakeError.mappingDelta { try await table.history(limit: limit) }
+        return DeltaHistoryList(history: entries.map { JSONValue(delta: $0.json) })
+    }
+
+    /// A table's metadata, protocol and size at `version` (the latest when `nil`).
+    public func deltaDetail(path: String, version: Int64? = nil, timestamp: String? = nil) async throws -> DeltaTableDetail {
+        let table = try deltaTable(path)
+        let snapshot = try await deltaSnapshot(table, version: version, timestamp: timestamp)
+        let metadata = snapshot.metadata, proto = snapshot.protocol
+        return DeltaTableDetail(
+            location: snapshot.location, version: snapshot.version, timestamp: snapshot.timestamp,
+            id: metadata.id, name: metadata.name, description: metadata.description,
+            schema: JSONValue(delta: snapshot.schema.json), partitionColumns: metadata.partitionColumns,
+            configuration: metadata.configuration, createdTime: metadata.createdTime,
+            protocol: DeltaProtocolDetail(minReaderVersion: proto.minReaderVersion, minWriterVersion: proto.minWriterVersion,
+                                          readerFeatures: proto.readerFeatures, writerFeatures: proto.writerFeatures),
+            numFiles: snapshot.activeFiles.count, sizeInBytes: snapshot.totalBytes)
+    }
+
+    /// The active data files at `version` (the latest when `nil`) with partition values and stats.
+    public func deltaFiles(path: String, version: Int64? = nil, timestamp: String? = nil) async throws -> DeltaFileList {
+        let table = try deltaTable(path)
+        let snapshot = try await deltaSnapshot(table, version: version, timestamp: timestamp)
+        let partitionFields = snapshot.metadata.partitionColumns.compactMap { snapshot.schema.field(named: $0) }
+        let files = snapshot.activeFiles.map { add -> DeltaFileInfo in
+            var values: [String: String?] = [:]
+            for field in partitionFields {
+                values[field.name] = add.partitionValues[field.physicalName] ?? add.partitionValues[field.name] ?? nil
+            }
+            return DeltaFileInfo(path: add.path, size: add.size, modificationTime: add.modificationTime,
+                                 partitionValues: values, stats: FileSkipping.statistics(add).map(JSONValue.init(delta:)),
+                                 deletedRows: add.deletionVector?.cardinality)
+        }
+        return DeltaFileList(version: snapshot.version, files: files)
+    }
+
+    /// The predicate file skipping can use, from DuckDB's parse of `SELECT … FROM t WHERE …`.
+    func skippingPredicate(statement: String) async throws -> SkippingPredicate {
+        guard statement.range(of: "where", options: .caseInsensitive) != nil else { return .unknown }
+        let serialized: String? = try? await duckdb.withConnection { connection in
+            let result = try connection.query("SELECT json_serialize_sql(\(SQL.literal(statement)))")
+            guard let chunk = try result.nextChunk(), let first = chunk.rows.first, case .varchar(let text)? = first.first else { return nil }
+            return text
+        }
+        return serialized.map(SkippingPredicate.fromSerializedSQL) ?? .unknown
+    }
+
+    /// The physical columns of Parquet `files` and their DuckDB types (union by name).
+    func parquetColumns(_ files: [String]) async throws -> [String: String] {
+        guard !files.isEmpty else { return [:] }
+        return try await duckdb.withConnection { connection in
+            let result = try connection.query("DESCRIBE SELECT * FROM \(SQL.readParquet(files, extraOptions: ["hive_partitioning = false"]))")
+            var columns: [String: String] = [:]
+            while let chunk = try result.nextChunk() {
+                for row in chunk.rows {
+                    if case .varchar(let name) = row[0], case .varchar(let type) = row[1] { columns[name] = type }
+                }
+            }
+            return columns
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        switch self {
+        case .some(let value): return try await transform(value)
+        case .none: return nil
+        }
+    }
+}
