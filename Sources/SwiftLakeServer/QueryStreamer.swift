@@ -18,8 +18,9 @@ struct QueryStreamer: Sendable {
     /// Chunk size for streaming a staged file.
     static let fileChunkSize = 1024 * 1024
 
-    /// A streamed JSON, NDJSON, CSV or Arrow IPC response.
-    func response(for cursor: QueryCursor, format: OutputFormat) -> Response {
+    /// A streamed JSON, NDJSON, CSV or Arrow IPC response. `extraFields` (raw JSON by name)
+    /// follow the standard summary fields of a JSON result.
+    func response(for cursor: QueryCursor, format: OutputFormat, extraFields: [(String, String)] = []) -> Response {
         let body = ResponseBody { [metrics, route, logger] writer in
             guard var encoder = makeResultEncoder(for: format) else {
                 cursor.close()
@@ -36,7 +37,7 @@ struct QueryStreamer: Sendable {
                 }
                 pending += encoder.end(summary: ResultSummary(
                     rowCount: cursor.rowCount, truncated: cursor.truncated, engine: cursor.engine,
-                    elapsedMilliseconds: cursor.elapsedMilliseconds))
+                    elapsedMilliseconds: cursor.elapsedMilliseconds, extraFields: extraFields))
                 if !pending.isEmpty { try await writer.write(ByteBuffer(bytes: pending)) }
                 try await writer.finish(nil)
                 metrics.rowsReturned(cursor.rowCount, route: route)

@@ -32,7 +32,15 @@ func digestColumns(_ columns: [String]) -> String {
     columns.sorted().map { "coalesce(CAST(\(SQL.identifier($0)) AS VARCHAR), '<null>')" }.joined(separator: ", ")
 }
 
-let deltaRowsOracle: (json: [String: [Int64: OracleRows]]?, problem: String?) = {
+/// Computes the oracle on a thread of its own: the python process runs for seconds, and
+/// waiting for it on a Swift concurrency thread would starve other tests' timers.
+func loadDeltaRowsOracle() async -> (json: [String: [Int64: OracleRows]]?, problem: String?) {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: computeDeltaRowsOracle()) }.start()
+    }
+}
+
+private func computeDeltaRowsOracle() -> (json: [String: [Int64: OracleRows]]?, problem: String?) {
     let script = #"""
 import json, os, sys
 import deltalake, duckdb
@@ -102,12 +110,13 @@ print(json.dumps(out))
         }
     }
     return (answers, nil)
-}()
+}
 
 /// The oracle, or nil after printing why it is skipped (failing instead when SWIFTLAKE_TEST_FULL=1).
-func deltaOracleOrSkip() -> [String: [Int64: OracleRows]]? {
-    if let json = deltaRowsOracle.json { return json }
-    let reason = deltaRowsOracle.problem ?? "unknown"
+func deltaOracleOrSkip() async -> [String: [Int64: OracleRows]]? {
+    let oracle = await loadDeltaRowsOracle()
+    if let json = oracle.json { return json }
+    let reason = oracle.problem ?? "unknown"
     if ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1" {
         Issue.record("delta-rs oracle unavailable: \(reason)")
     } else {

@@ -10,6 +10,7 @@ func makeThousandFileTable(in directory: TemporaryDirectory) throws -> String {
     try FileManager.default.createDirectory(atPath: table + "/_delta_log", withIntermediateDirectories: true)
     let database = try Database()
     let connection = try database.connect()
+    try connection.execute("SET threads = 1")
     try connection.execute("CREATE TABLE src AS SELECT i AS id, 'row ' || i AS name FROM range(10000) r(i)")
     var log = #"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"# + "\n"
     let schema = #"{"type":"struct","fields":[{"name":"id","type":"long","nullable":true,"metadata":{}},{"name":"name","type":"string","nullable":true,"metadata":{}},{"name":"p","type":"integer","nullable":true,"metadata":{}}]}"#

@@ -7,7 +7,8 @@ import Foundation
 /// - `customers.parquet`: 500 customers with dates, booleans, a list and a struct column;
 /// - `events/`: 7,000 events, Hive-partitioned by `event_date=YYYY-MM-DD/`;
 /// - `batches/batch_{1,2,3}.parquet`: overlapping order batches whose schemas differ (an
-///   INTEGER vs BIGINT column, a column only some files have), for merge and de-duplication.
+///   INTEGER vs BIGINT column, a column only some files have), for merge and de-duplication;
+/// - `orders_delta/`: a Delta table with two versions (see ``writeDeltaTable(lake:root:)``).
 public enum SampleData {
     /// The datasets, by file or directory name, and the query writing each.
     static let datasets: [(name: String, sql: String, options: String)] = [
@@ -73,6 +74,7 @@ public enum SampleData {
             }
             written.append(target)
         }
+        if let delta = try await writeDeltaTable(lake: lake, root: root) { written.append(delta) }
         return written
     }
 }
