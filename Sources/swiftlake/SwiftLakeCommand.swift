@@ -16,6 +16,7 @@ struct SwiftLakeCommand: AsyncParsableCommand {
             ServeCommand.self,
             QueryCommand.self,
             ParquetCommand.self,
+            DeltaCommand.self,
             SampleDataCommand.self,
             VersionCommand.self,
         ])

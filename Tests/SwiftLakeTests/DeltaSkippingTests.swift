@@ -3,6 +3,15 @@ import Foundation
 import Testing
 @testable import SwiftLake
 
+/// Writes the 1,000-file table on a thread of its own: the work blocks for seconds, and doing
+/// it on a Swift concurrency thread (libdispatch's pool on Linux) would delay other tests'
+/// query-timeout timers.
+func makeThousandFileTableOffPool(in directory: TemporaryDirectory) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try makeThousandFileTable(in: directory) }) }.start()
+    }
+}
+
 /// A 1,000-file Delta table written here: file i holds ids 10·i … 10·i+9, partition `p` = i % 10
 /// recorded only in the log (the file paths hold no `p=…` directory), with min/max/nullCount stats.
 func makeThousandFileTable(in directory: TemporaryDirectory) throws -> String {
@@ -42,7 +51,7 @@ struct DeltaSkippingTests {
     @Test("a selective predicate on a 1,000-file table opens only the files that can match")
     func thousandFiles() async throws {
         let (lake, directory) = try makeDeltaLake()
-        let table = try makeThousandFileTable(in: directory)
+        let table = try await makeThousandFileTableOffPool(in: directory)
 
         let all = try await lake.deltaRead(DeltaReadRequest(path: table, sql: "SELECT count(*), sum(p) FROM t"))
         #expect(all.filesScanned == 1000 && all.filesSkipped == 0)

@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// `swiftlake delta …`: read Delta Lake tables.
+struct DeltaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delta",
+        abstract: "Read Delta Lake tables: rows (with time travel), history, detail and files.",
+        subcommands: [
+            DeltaReadCommand.self,
+            DeltaHistoryCommand.self,
+            DeltaDetailCommand.self,
+            DeltaFilesCommand.self,
+        ])
+}
+
+/// The options that pick a table version: `--version N` or `--timestamp T`.
+struct DeltaVersionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Read this version.", valueName: "N"))
+    var version: Int64?
+
+    @Option(help: ArgumentHelp("Read the latest version committed at or before T (ISO 8601, UTC unless an offset is given, or epoch milliseconds).", valueName: "T"))
+    var timestamp: String?
+
+    func validate() throws {
+        if version != nil && timestamp != nil { throw ValidationError("Give either --version or --timestamp, not both.") }
+        if let version, version < 0 { throw ValidationError("--version must be 0 or more; got \(version).") }
+    }
+}
