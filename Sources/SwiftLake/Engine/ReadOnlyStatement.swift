@@ -14,8 +14,10 @@ enum ReadOnlyStatement {
         case .select, .explain:
             return statement
         default:
+            let kind = String(describing: statement.statementType).uppercased()
+            let article = "AEIOU".contains(kind.first ?? "X") ? "an" : "a"
             throw SwiftLakeError.invalid("statement_not_allowed",
-                                         "Only a single SELECT (or EXPLAIN SELECT) over table t may run here, not a \(statement.statementType) statement. To change data use the modify, merge or Delta endpoints.")
+                                         "Only a single SELECT (or EXPLAIN SELECT) over table t may run here, not \(article) \(kind) statement. To change data use the modify, merge or Delta endpoints.")
         }
     }
 

@@ -63,6 +63,18 @@ extension SwiftLakeError {
     }
 }
 
+extension DuckDBError {
+    /// The same error without DuckDB's `LINE n: …` excerpt of the SQL, for statements that
+    /// SwiftLake wrote (the excerpt would show internals, not the user's text).
+    var withoutSQLPointer: DuckDBError {
+        var copy = self
+        if let range = copy.message.range(of: "\n\nLINE ") ?? copy.message.range(of: "\nLINE ") {
+            copy.message = String(copy.message[..<range.lowerBound])
+        }
+        return copy
+    }
+}
+
 extension Duration {
     /// `"300 s"`, `"1.5 s"`.
     var formattedSeconds: String {

@@ -53,7 +53,7 @@ public final class QueryCursor: @unchecked Sendable {
             return try await BlockingExecutor.run {
                 let reporter = progress.map { ProgressReporter(connection: connection, handler: $0) }
                 defer { reporter?.stop() }
-                try connection.execute(setup)
+                try Lakehouse.defineTable(setup: setup, on: connection)
                 let prepared = try ReadOnlyStatement.prepare(statement, on: connection)
                 let result = try prepared.execute()
                 let cursor = QueryCursor(connection: connection, pool: pool, result: result, limit: limit,
@@ -230,5 +230,6 @@ public struct QueryResultSet: Sendable {
 }
 
 extension Duration {
-    var milliseconds: Double { timeInterval * 1000 }
+    /// Milliseconds, rounded to the microsecond (so JSON shows `15.16`, not `15.160091000000001`).
+    var milliseconds: Double { (timeInterval * 1_000_000).rounded() / 1000 }
 }
