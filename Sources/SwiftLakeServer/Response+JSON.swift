@@ -6,7 +6,8 @@ extension Response {
     /// `CodingKeys` (snake_case in the core types), slashes unescaped so paths read naturally.
     static func jsonEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted, so responses are byte-for-byte stable (Foundation does not keep declaration order).
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
