@@ -79,8 +79,16 @@ struct QueryCommand: AsyncParsableCommand {
         let progress = ProgressBar.start("querying", enabled: showProgress, source: { box.cursor?.progress },
                                          detail: { box.cursor.map { Report.grouped($0.rowCount) + " rows" } })
         defer { progress?.finish() }
-        let cursor = try await lake.query(request)
+        let cursor = try await lake.query(request, progress: progress?.handler)
         box.cursor = cursor
+        if format == .table, cursor.columns.map(\.name) == ["explain_key", "explain_value"] {
+            // A plan is drawn text already: print it as DuckDB draws it, not inside a table cell.
+            progress?.finish()
+            for row in try await cursor.collect().rows {
+                try StandardOutput.write((row.last?.description ?? "") + "\n")
+            }
+            return
+        }
         try await RowPrinter(format: format, maxCellWidth: maxWidth, progress: progress).print(cursor)
     }
 }
