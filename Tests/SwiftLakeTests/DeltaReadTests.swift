@@ -117,6 +117,23 @@ struct DeltaReadTests {
         await expectError(.invalidRequest) { _ = try await lake.deltaRead(DeltaReadRequest(path: path, version: 0, timestamp: "2020-01-01")) }
     }
 
+    @Test("a reader feature SwiftLake does not support is refused as unprocessable, naming it")
+    func unsupportedFeature() async throws {
+        let (lake, directory) = try makeDeltaLake()
+        let table = directory.file("future")
+        try FileManager.default.createDirectory(atPath: table + "/_delta_log", withIntermediateDirectories: true)
+        let schema = #"{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}}]}"#
+        let log = """
+            {"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["timeMachineFeature"],"writerFeatures":["timeMachineFeature"]}}
+            {"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":"\(schema)","partitionColumns":[],"configuration":{},"createdTime":0}}
+
+            """
+        try log.write(toFile: table + "/_delta_log/00000000000000000000.json", atomically: true, encoding: .utf8)
+        let error = await expectError(.unprocessable) { _ = try await lake.deltaRead(DeltaReadRequest(path: table)) }
+        #expect(error?.message.contains("timeMachineFeature") == true, "\(error?.message ?? "")")
+        await expectError(.notFound) { _ = try await lake.deltaRead(DeltaReadRequest(path: directory.path)) }
+    }
+
     @Test("history, detail and files describe the table")
     func historyDetailFiles() async throws {
         let (lake, _) = try makeDeltaLake()

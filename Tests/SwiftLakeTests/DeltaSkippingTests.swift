@@ -8,7 +8,9 @@ import Testing
 /// query-timeout timers.
 func makeThousandFileTableOffPool(in directory: TemporaryDirectory) async throws -> String {
     try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try makeThousandFileTable(in: directory) }) }.start()
+        let thread = Thread { continuation.resume(with: Result { try makeThousandFileTable(in: directory) }) }
+        thread.qualityOfService = .background
+        thread.start()
     }
 }
 
@@ -78,6 +80,15 @@ struct DeltaSkippingTests {
         let unknown = try await lake.deltaRead(DeltaReadRequest(path: table, filter: "id + 1 = 5006"))
         #expect(unknown.filesScanned == 1000)
         #expect(try await unknown.cursor.collect().rows.count == 1)
+    }
+
+    @Test("statistics from a checkpoint (and the commits after it) skip files")
+    func checkpointStatistics() async throws {
+        let (lake, _) = try makeDeltaLake()
+        let read = try await lake.deltaRead(DeltaReadRequest(path: deltaCorpus + "/delta-1.2.1-only-struct-stats",
+                                                             sql: "SELECT \"integer\" FROM t WHERE \"integer\" = 3"))
+        #expect(read.version == 12 && read.filesScanned == 1 && read.filesSkipped == 11)
+        #expect(try await read.cursor.collect().rows == [[.integer(3)]])
     }
 
     @Test("the skipping predicate comes from DuckDB's parse tree")
