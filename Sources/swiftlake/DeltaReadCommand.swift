@@ -25,50 +25,22 @@ struct DeltaReadCommand: AsyncParsableCommand {
 
     @OptionGroup var when: DeltaVersionOptions
 
-    @Option(help: ArgumentHelp("One SELECT over table t.", valueName: "SELECT"))
-    var sql: String?
-
-    @Option(help: ArgumentHelp("Columns to return, comma-separated (repeatable).", valueName: "a,b"))
-    var columns: [String] = []
-
-    @Option(help: ArgumentHelp("A SQL predicate over t's columns, e.g. \"id > 10\".", valueName: "PREDICATE"))
-    var filter: String?
-
-    @Option(help: ArgumentHelp("A sort key, e.g. \"id DESC\" (repeatable).", valueName: "KEY"))
-    var orderBy: [String] = []
-
-    @Option(help: ArgumentHelp("Return at most N rows (default: all).", valueName: "N"))
-    var limit: Int?
-
-    @Option(help: ArgumentHelp("table, json, ndjson or csv.", valueName: "FORMAT"))
-    var format: RowFormat = .table
-
-    @Option(help: ArgumentHelp("Cut table cells wider than N characters with … (0: never).", valueName: "N"))
-    var maxWidth: Int = 40
+    @OptionGroup var shape: QueryShapeOptions
 
     @OptionGroup(title: "Engine options")
     var local: LocalOptions
 
-    func validate() throws {
-        if sql != nil && (!columns.isEmpty || filter != nil || !orderBy.isEmpty) {
-            throw ValidationError("Give either --sql, or --columns/--filter/--order-by, not both.")
-        }
-        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more; got \(limit).") }
-        if maxWidth < 0 { throw ValidationError("--max-width must be 0 or more; got \(maxWidth).") }
-    }
-
     /// The core request these arguments describe.
     var request: DeltaReadRequest {
-        let list = columns.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-        return DeltaReadRequest(path: LocalOptions.absolute(path), version: when.version, timestamp: when.timestamp,
-                                sql: sql, columns: list.isEmpty ? nil : list, filter: filter,
-                                orderBy: orderBy.isEmpty ? nil : orderBy, limit: limit)
+        DeltaReadRequest(path: LocalOptions.absolute(path), version: when.version, timestamp: when.timestamp,
+                         sql: shape.sql, columns: shape.columnList, filter: shape.filter,
+                         orderBy: shape.orderByList, limit: shape.limit)
     }
 
     func run() async throws {
         let lake = try local.makeLakehouse()
         let result = try await lake.deltaRead(request)
         StandardError.write("version \(result.version): \(result.filesScanned) files scanned, \(result.filesSkipped) skipped\n")
-        try await RowPrinter(format: format, maxCellWidth: maxWidth, progress: nil).print(result.cursor)
+        try await RowPrinter(format: shape.format, maxCellWidth: shape.maxWidth, progress: nil).print(result.cursor)
     }
 }

@@ -24,49 +24,20 @@ struct QueryCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Parquet files, directories or globs (quote globs).", valueName: "PATH"))
     var paths: [String] = []
 
-    @Option(help: ArgumentHelp("One SELECT over table t.", valueName: "SELECT"))
-    var sql: String?
-
-    @Option(help: ArgumentHelp("Columns to return, comma-separated (repeatable).", valueName: "a,b"))
-    var columns: [String] = []
-
-    @Option(help: ArgumentHelp("A SQL predicate over t's columns, e.g. \"price > 10\".", valueName: "PREDICATE"))
-    var filter: String?
-
-    @Option(help: ArgumentHelp("A sort key, e.g. \"price DESC\" (repeatable).", valueName: "KEY"))
-    var orderBy: [String] = []
-
-    @Option(help: ArgumentHelp("Return at most N rows (default: all).", valueName: "N"))
-    var limit: Int?
-
-    @Option(help: ArgumentHelp("table, json, ndjson or csv.", valueName: "FORMAT"))
-    var format: RowFormat = .table
-
-    @Option(help: ArgumentHelp("Cut table cells wider than N characters with … (0: never).", valueName: "N"))
-    var maxWidth: Int = 40
+    @OptionGroup var shape: QueryShapeOptions
 
     @OptionGroup(title: "Engine options")
     var local: LocalOptions
 
-    /// Column names from `--columns a,b --columns c`.
-    var columnList: [String] {
-        columns.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-    }
-
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one Parquet file, directory or glob.") }
-        if sql != nil && (!columns.isEmpty || filter != nil || !orderBy.isEmpty) {
-            throw ValidationError("Give either --sql, or --columns/--filter/--order-by, not both.")
-        }
-        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more; got \(limit).") }
-        if maxWidth < 0 { throw ValidationError("--max-width must be 0 or more; got \(maxWidth).") }
     }
 
     /// The core request these arguments describe.
     var request: ParquetQueryRequest {
-        ParquetQueryRequest(paths: paths.map(LocalOptions.absolute), sql: sql,
-                            columns: columnList.isEmpty ? nil : columnList, filter: filter,
-                            orderBy: orderBy.isEmpty ? nil : orderBy, limit: limit)
+        ParquetQueryRequest(paths: paths.map(LocalOptions.absolute), sql: shape.sql,
+                            columns: shape.columnList, filter: shape.filter,
+                            orderBy: shape.orderByList, limit: shape.limit)
     }
 
     func run() async throws {
@@ -74,14 +45,14 @@ struct QueryCommand: AsyncParsableCommand {
         // A bar only helps while nothing else is on the screen: when rows go to a file or a
         // pipe, or when they are printed as a table at the end. Streamed rows on the
         // terminal show their own progress.
-        let showProgress = !local.noProgress && (format == .table || !Terminal.stdoutIsTerminal)
+        let showProgress = !local.noProgress && (shape.format == .table || !Terminal.stdoutIsTerminal)
         let box = CursorBox()
         let progress = ProgressBar.start("querying", enabled: showProgress, source: { box.cursor?.progress },
                                          detail: { box.cursor.map { Report.grouped($0.rowCount) + " rows" } })
         defer { progress?.finish() }
         let cursor = try await lake.query(request, progress: progress?.handler)
         box.cursor = cursor
-        if format == .table, cursor.columns.map(\.name) == ["explain_key", "explain_value"] {
+        if shape.format == .table, cursor.columns.map(\.name) == ["explain_key", "explain_value"] {
             // A plan is drawn text already: print it as DuckDB draws it, not inside a table cell.
             progress?.finish()
             for row in try await cursor.collect().rows {
@@ -89,7 +60,7 @@ struct QueryCommand: AsyncParsableCommand {
             }
             return
         }
-        try await RowPrinter(format: format, maxCellWidth: maxWidth, progress: progress).print(cursor)
+        try await RowPrinter(format: shape.format, maxCellWidth: shape.maxWidth, progress: progress).print(cursor)
     }
 }
 
