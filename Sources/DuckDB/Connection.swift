@@ -27,7 +27,7 @@ public final class Connection: @unchecked Sendable {
     /// The result whose statement may still be running; guarded by `lock`.
     private weak var openResult: QueryResult?
 
-    init(database: Database) throws {
+    init(database: Database, trackingProgress: Bool = true) throws {
         var connection: duckdb_connection?
         guard duckdb_connect(database.handle, &connection) == DuckDBSuccess, let connection else {
             duckdb_disconnect(&connection)
@@ -36,10 +36,13 @@ public final class Connection: @unchecked Sendable {
         self.database = database
         self.handle = connection
         // DuckDB only tracks `progress` with its progress bar on; keep the bar itself from printing.
-        // Best effort: a database with a locked configuration keeps its own settings.
-        var result = duckdb_result()
-        _ = duckdb_query(connection, "SET enable_progress_bar_print = false; SET enable_progress_bar = true", &result)
-        duckdb_destroy_result(&result)
+        // Tracking costs a few percent on short queries, so callers that never read progress
+        // can leave it off. Best effort: a database with a locked configuration keeps its own settings.
+        if trackingProgress {
+            var result = duckdb_result()
+            _ = duckdb_query(connection, "SET enable_progress_bar_print = false; SET enable_progress_bar = true", &result)
+            duckdb_destroy_result(&result)
+        }
     }
 
     deinit {

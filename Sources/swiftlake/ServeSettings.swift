@@ -131,7 +131,9 @@ struct ServeSettings: Equatable, Sendable {
         LakehouseConfiguration(
             roots: roots, defaultLimit: defaultLimit, maxRows: maxRows,
             queryTimeout: queryTimeout.map { .milliseconds(Int64(($0 * 1000).rounded())) },
-            threads: threads, memoryLimit: memoryLimit)
+            threads: threads, memoryLimit: memoryLimit,
+            // The server shows no progress; skip DuckDB's progress bookkeeping.
+            tracksProgress: false)
     }
 
     /// The base URL clients use, e.g. `http://127.0.0.1:8000`.

@@ -16,6 +16,10 @@ public struct LakehouseConfiguration: Sendable {
     public var memoryLimit: String?
     /// Engine operations (queries being streamed included) that may run at once; more wait.
     public var maxConcurrentOperations: Int
+    /// Whether engine connections track query progress, so that progress handlers and
+    /// ``QueryCursor/progress`` report it. Tracking costs a few percent on short queries;
+    /// a server that never shows progress turns it off.
+    public var tracksProgress: Bool
     /// Where intermediate files (query exports, in-place rewrites) are staged; defaults to the
     /// system temporary directory.
     public var temporaryDirectory: String?
@@ -29,8 +33,10 @@ public struct LakehouseConfiguration: Sendable {
         threads: Int? = nil,
         memoryLimit: String? = nil,
         maxConcurrentOperations: Int = 16,
+        tracksProgress: Bool = true,
         temporaryDirectory: String? = nil
     ) {
+        self.tracksProgress = tracksProgress
         self.maxConcurrentOperations = maxConcurrentOperations
         self.roots = roots
         self.defaultLimit = defaultLimit

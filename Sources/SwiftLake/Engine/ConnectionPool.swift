@@ -15,9 +15,9 @@ final class ConnectionPool: @unchecked Sendable {
     /// How many connections the pool holds.
     let size: Int
 
-    init(database: Database, size: Int) throws {
+    init(database: Database, size: Int, trackingProgress: Bool) throws {
         self.size = size
-        idle = try (0..<size).map { _ in try database.connect() }
+        idle = try (0..<size).map { _ in try database.connect(trackingProgress: trackingProgress) }
     }
 
     /// Borrows a connection, waiting until one is free.

@@ -44,7 +44,8 @@ public final class DuckDBEngine: Sendable {
                 SET GLOBAL enable_external_access = false;
                 """)
             // Sessions are set up (progress tracking) as they open, so open them before the lock.
-            pool = try ConnectionPool(database: database, size: max(1, configuration.maxConcurrentOperations))
+            pool = try ConnectionPool(database: database, size: max(1, configuration.maxConcurrentOperations),
+                                      trackingProgress: configuration.tracksProgress)
             try connection.execute("SET GLOBAL lock_configuration = true")
         } catch let error as DuckDBError {
             throw SwiftLakeError(.invalidRequest, code: "engine_configuration", "Could not start DuckDB: \(error.message)")
