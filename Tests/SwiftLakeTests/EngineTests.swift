@@ -40,6 +40,19 @@ struct EngineTests {
         #expect(try await rows(lake, ["sales.parquet"], "SELECT count(*) FROM t") == [[.bigint(10000)]])
     }
 
+    @Test func aReusedTableDefinitionSeesFilesThatChanged() async throws {
+        let directory = try TemporaryDirectory()
+        try await SampleData.write(into: directory.path)
+        // One connection, so every query reuses the same definition of t.
+        let lake = try Lakehouse(configuration: LakehouseConfiguration(roots: [directory.path], maxConcurrentOperations: 1))
+        #expect(try await rows(lake, ["batches/batch_1.parquet"], "SELECT count(*), max(amount) FROM t") == [[.bigint(100), .integer(1000)]])
+        // Same rows count, new values; then a new schema (an extra column, another type).
+        _ = try await lake.modify(ParquetModifyRequest(path: "batches/batch_1.parquet", updates: ["amount": "amount * 2"], overwrite: true))
+        #expect(try await rows(lake, ["batches/batch_1.parquet"], "SELECT count(*), max(amount) FROM t") == [[.bigint(100), .integer(2000)]])
+        _ = try await lake.merge(ParquetMergeRequest(paths: ["batches/batch_3.parquet"], output: "batches/batch_1.parquet", overwrite: true))
+        #expect(try await rows(lake, ["batches/batch_1.parquet"], "SELECT count(*), max(amount), count(note) FROM t") == [[.bigint(60), .bigint(200_000), .bigint(60)]])
+    }
+
     @Test func longOperationsReportProgress() async throws {
         let directory = try TemporaryDirectory()
         try await SampleData.write(into: directory.path)

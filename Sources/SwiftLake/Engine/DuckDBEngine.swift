@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import Synchronization
 
 /// The embedded DuckDB engine: one in-process database, sandboxed to the data roots.
 ///
@@ -16,6 +17,8 @@ public final class DuckDBEngine: Sendable {
 
     let database: Database
     let pool: ConnectionPool
+    /// The statement that last defined `t` on each pooled connection.
+    private let definitions = Mutex<[ObjectIdentifier: String]>([:])
     let configuration: LakehouseConfiguration
     /// A private directory (inside the sandbox) for query exports and in-place rewrites.
     let stagingDirectory: String
@@ -82,6 +85,24 @@ public final class DuckDBEngine: Sendable {
     /// process exits without tearing its objects down.
     public func removeStagingDirectory() {
         try? FileManager.default.removeItem(atPath: stagingDirectory)
+    }
+
+    /// Runs a statement that (re)defines table `t` on `connection`, unless the connection's
+    /// `t` already has exactly this definition: creating the view binds it, which reads every
+    /// file's footer, and the query binds it again, so repeated queries over the same files
+    /// would pay twice. DuckDB re-binds the view against the current files at each query; a
+    /// schema change there is answered by `force`. Errors come without DuckDB's excerpt of this
+    /// internal SQL.
+    func defineTable(setup: String, on connection: Connection, force: Bool = false) throws {
+        let key = ObjectIdentifier(connection)
+        if !force, definitions.withLock({ $0[key] }) == setup { return }
+        definitions.withLock { $0[key] = nil }
+        do {
+            try connection.execute(setup)
+        } catch let error as DuckDBError {
+            throw SwiftLakeError(error.withoutSQLPointer)
+        }
+        definitions.withLock { $0[key] = setup }
     }
 
     /// A fresh path in the staging directory with the given extension.

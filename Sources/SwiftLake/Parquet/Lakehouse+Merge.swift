@@ -21,7 +21,7 @@ extension Lakehouse {
         let outcome: (read: Int, written: Int, columns: [ResultColumn])
         do {
             outcome = try await duckdb.withConnection(progress: progress) { connection in
-                try Self.defineTable(files, on: connection)
+                try self.defineTable(files, on: connection)
                 let columns = try Self.describe("SELECT * FROM t", on: connection)
                 let names = Set(columns.map(\.name))
                 for key in dedupeOn + partitionBy where !names.contains(key) {

@@ -33,7 +33,7 @@ extension Lakehouse {
         let counts: (read: Int, deleted: Int, updated: Int, written: Int, columns: [ResultColumn])
         do {
             counts = try await duckdb.withConnection(progress: progress) { connection in
-                try Self.defineTable([input], on: connection)
+                try self.defineTable([input], on: connection)
                 let columns = try Self.describe("SELECT * FROM t", on: connection)
                 try plan.validate(columns: columns, on: connection)
                 let codec = try Self.compression(of: input, on: connection)

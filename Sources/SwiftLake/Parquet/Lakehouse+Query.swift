@@ -29,7 +29,7 @@ extension Lakehouse {
         let output = duckdb.stagingPath(extension: "parquet")
         let setup = Self.tableSetup(files)
         try await duckdb.withConnection(progress: progress) { connection in
-            try Self.defineTable(setup: setup, on: connection)
+            try self.duckdb.defineTable(setup: setup, on: connection)
             _ = try ReadOnlyStatement.prepare(statement, on: connection)
             try connection.execute("COPY (SELECT * FROM (\(statement)) LIMIT \(limit)) TO \(SQL.literal(output)) (FORMAT parquet, COMPRESSION zstd)")
         }
@@ -41,19 +41,10 @@ extension Lakehouse {
         "CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM \(SQL.readParquet(files))"
     }
 
-    /// Defines table `t` over `files` on `connection`. Errors (a corrupt file, mismatched
-    /// schemas) come without DuckDB's excerpt of this internal statement.
-    static func defineTable(_ files: [String], on connection: Connection) throws {
-        try defineTable(setup: tableSetup(files), on: connection)
-    }
-
-    /// Runs a table-defining statement SwiftLake wrote, as ``defineTable(_:on:)``.
-    static func defineTable(setup: String, on connection: Connection) throws {
-        do {
-            try connection.execute(setup)
-        } catch let error as DuckDBError {
-            throw SwiftLakeError(error.withoutSQLPointer)
-        }
+    /// Defines table `t` over `files` on `connection`, always afresh (write operations read
+    /// files that may just have changed; one extra bind is nothing next to their work).
+    func defineTable(_ files: [String], on connection: Connection) throws {
+        try duckdb.defineTable(setup: Self.tableSetup(files), on: connection, force: true)
     }
 }
 

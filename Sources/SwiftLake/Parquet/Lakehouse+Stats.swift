@@ -13,7 +13,7 @@ extension Lakehouse {
             return try query.statement()
         } ?? "SELECT * FROM t"
         return try await duckdb.withConnection { connection in
-            try Self.defineTable(files, on: connection)
+            try self.defineTable(files, on: connection)
             _ = try ReadOnlyStatement.prepare(source, on: connection)
             let columns = try connection.query("SELECT * FROM (\(source)) LIMIT 0").columns
             var aggregates = ["count(*)"]

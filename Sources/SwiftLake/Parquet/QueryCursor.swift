@@ -53,8 +53,15 @@ public final class QueryCursor: @unchecked Sendable {
             return try await BlockingExecutor.run {
                 let reporter = progress.map { ProgressReporter(connection: connection, handler: $0) }
                 defer { reporter?.stop() }
-                try Lakehouse.defineTable(setup: setup, on: connection)
-                let prepared = try ReadOnlyStatement.prepare(statement, on: connection)
+                try engine.defineTable(setup: setup, on: connection)
+                let prepared: PreparedStatement
+                do {
+                    prepared = try ReadOnlyStatement.prepare(statement, on: connection)
+                } catch let error as DuckDBError where error.message.contains("Contents of view were altered") {
+                    // The files changed their schema since `t` was defined on this connection.
+                    try engine.defineTable(setup: setup, on: connection, force: true)
+                    prepared = try ReadOnlyStatement.prepare(statement, on: connection)
+                }
                 let result = try prepared.execute()
                 let cursor = QueryCursor(connection: connection, pool: pool, result: result, limit: limit,
                                          started: started, deadline: deadline)
