@@ -16,12 +16,11 @@ struct DataRootsTests {
     @Test func dotDotLeavingTheRootIsForbidden() throws {
         let directory = try TemporaryDirectory()
         let roots = try DataRoots([directory.path])
-        #expect(throws: SwiftLakeError.self) { try roots.existing("../../etc/passwd") }
-        do { _ = try roots.existing("../../etc/passwd") } catch let error as SwiftLakeError { #expect(error.kind == .forbidden) }
-        do { _ = try roots.existing("/etc/passwd") } catch let error as SwiftLakeError { #expect(error.kind == .forbidden) }
+        expectKind(.forbidden) { _ = try roots.existing("../../etc/passwd") }
+        expectKind(.forbidden) { _ = try roots.existing("/etc/passwd") }
         // A path outside that does not exist is still forbidden, not "not found" (no probing).
-        do { _ = try roots.existing("/nonexistent/x.parquet") } catch let error as SwiftLakeError { #expect(error.kind == .forbidden) }
-        do { _ = try roots.output("../escape.parquet") } catch let error as SwiftLakeError { #expect(error.kind == .forbidden) }
+        expectKind(.forbidden) { _ = try roots.existing("/nonexistent/x.parquet") }
+        expectKind(.forbidden) { _ = try roots.output("../escape.parquet") }
     }
 
     @Test func symlinksLeavingTheRootAreForbidden() throws {
@@ -37,7 +36,7 @@ struct DataRootsTests {
                 #expect(error.kind == .forbidden, "\(path): \(error)")
             }
         }
-        do { _ = try roots.output("etc/new.parquet") } catch let error as SwiftLakeError { #expect(error.kind == .forbidden) }
+        expectKind(.forbidden) { _ = try roots.output("etc/new.parquet") }
         // Directory walks and globs skip links that lead out.
         FileManager.default.createFile(atPath: directory.file("real.parquet"), contents: Data())
         #expect(try roots.parquetFiles([directory.path]) == [directory.file("real.parquet")])
@@ -46,8 +45,8 @@ struct DataRootsTests {
     @Test func missingFilesAreNotFound() throws {
         let directory = try TemporaryDirectory()
         let roots = try DataRoots([directory.path])
-        do { _ = try roots.existing("missing.parquet") } catch let error as SwiftLakeError { #expect(error.kind == .notFound) }
-        do { _ = try roots.parquetFiles(["*.parquet"]) } catch let error as SwiftLakeError { #expect(error.kind == .notFound) }
+        expectKind(.notFound) { _ = try roots.existing("missing.parquet") }
+        expectKind(.notFound) { _ = try roots.parquetFiles(["*.parquet"]) }
     }
 
     @Test func directoriesAndGlobsExpandToParquetFilesSkippingHiddenOnes() throws {
@@ -69,5 +68,17 @@ struct DataRootsTests {
         let roots = try DataRoots([directory.path])
         #expect(try roots.output("new/dir/out.parquet") == directory.file("new/dir/out.parquet"))
         #expect(FileManager.default.fileExists(atPath: directory.file("new/dir")))
+    }
+}
+
+/// Expects `body` to throw a SwiftLakeError of `kind`; succeeding is a failure too.
+func expectKind(_ kind: SwiftLakeError.Kind, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    do {
+        try body()
+        Issue.record("expected a \(kind) error, but the call succeeded", sourceLocation: sourceLocation)
+    } catch let error as SwiftLakeError {
+        #expect(error.kind == kind, "got \(error.kind): \(error.message)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected SwiftLakeError.\(kind), got \(error)", sourceLocation: sourceLocation)
     }
 }
