@@ -1,4 +1,5 @@
 import Foundation
+import SwiftLake
 
 #if canImport(Glibc)
 import Glibc
@@ -138,6 +139,7 @@ final class ProgressBar: @unchecked Sendable {
         source.setEventHandler { [weak self] in
             self?.lock.withLock { self?.erase() }
             StandardError.write("interrupted\n")
+            DuckDBEngine.removeAllStagingDirectories()
             // _exit: engine threads may still be running; skip C++ static destructors.
             _exit(ExitStatus.interrupted.rawValue)
         }

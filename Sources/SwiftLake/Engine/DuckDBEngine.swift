@@ -30,7 +30,10 @@ public final class DuckDBEngine: Sendable {
         let staging = (temporary as NSString).appendingPathComponent("swiftlake-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        stagingDirectory = DataRoots.realPath(staging) ?? staging
+        let staged = DataRoots.realPath(staging) ?? staging
+        stagingDirectory = staged
+        Self.liveStagingDirectories.withLock { _ = $0.insert(staged) }
+        _ = Self.exitCleanup
 
         var options = Configuration()
         options["autoinstall_known_extensions"] = "false"
@@ -56,7 +59,24 @@ public final class DuckDBEngine: Sendable {
     }
 
     deinit {
-        try? FileManager.default.removeItem(atPath: stagingDirectory)
+        removeStagingDirectory()
+    }
+
+    /// The staging directories of every engine alive in this process.
+    private static let liveStagingDirectories = Mutex<Set<String>>([])
+
+    /// Engines that are never released (process-wide singletons, a CLI that exits) still
+    /// remove their staging directories when the process exits normally.
+    private static let exitCleanup: Void = {
+        atexit { DuckDBEngine.removeAllStagingDirectories() }
+    }()
+
+    /// Removes every live engine's staging directory. For a process about to end without
+    /// tearing its objects down (an interrupt handler that calls `_exit`).
+    public static func removeAllStagingDirectories() {
+        for directory in liveStagingDirectories.withLock({ $0 }) {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     /// DuckDB's version, e.g. `v2.0.0`.
@@ -84,6 +104,7 @@ public final class DuckDBEngine: Sendable {
     /// Removes the staging directory (also done when the engine is released). Call it when a
     /// process exits without tearing its objects down.
     public func removeStagingDirectory() {
+        Self.liveStagingDirectories.withLock { _ = $0.remove(stagingDirectory) }
         try? FileManager.default.removeItem(atPath: stagingDirectory)
     }
 
