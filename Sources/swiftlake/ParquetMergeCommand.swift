@@ -58,14 +58,8 @@ struct ParquetMergeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let lake = try local.makeLakehouse()
-        let progress = ProgressBar.start("merging", enabled: !local.noProgress)
-        let result: ParquetMergeResult
-        do {
-            result = try await lake.merge(request, progress: progress?.handler)
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw error
+        let result = try await ProgressBar.around("merging", enabled: !local.noProgress) { progress in
+            try await lake.merge(request, progress: progress)
         }
         switch format {
         case .json: try Report.printJSON(result)

@@ -82,14 +82,8 @@ struct ParquetModifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let lake = try local.makeLakehouse()
-        let progress = ProgressBar.start("modifying", enabled: !local.noProgress)
-        let result: ParquetModifyResult
-        do {
-            result = try await lake.modify(try request(), progress: progress?.handler)
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw error
+        let result = try await ProgressBar.around("modifying", enabled: !local.noProgress) { progress in
+            try await lake.modify(try request(), progress: progress)
         }
         switch format {
         case .json: try Report.printJSON(result)

@@ -30,15 +30,9 @@ struct ParquetStatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let lake = try local.makeLakehouse()
-        let progress = ProgressBar.start("summarising", enabled: !local.noProgress)
         let request = ParquetStatsRequest(paths: paths.map(LocalOptions.absolute), sql: sql)
-        let stats: ParquetStats
-        do {
-            stats = try await lake.stats(request)
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw error
+        let stats = try await ProgressBar.around("summarising", enabled: !local.noProgress) { _ in
+            try await lake.stats(request)
         }
         switch format {
         case .json: try Report.printJSON(stats)

@@ -43,6 +43,14 @@ final class ProgressBar: @unchecked Sendable {
         return ProgressBar(label: label, delay: delay, source: source, detail: detail)
     }
 
+    /// Runs `body` under a bar labelled `label` (when `enabled` and stderr is a terminal),
+    /// handing it the bar's progress handler, and erases the bar however `body` ends.
+    static func around<T>(_ label: String, enabled: Bool, _ body: (ProgressHandler?) async throws -> T) async throws -> T {
+        let bar = start(label, enabled: enabled)
+        defer { bar?.finish() }
+        return try await body(bar?.handler)
+    }
+
     private init(label: String, delay: Duration, source: (@Sendable () -> Double?)?, detail: (@Sendable () -> String?)?) {
         self.label = label
         self.delay = delay
