@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
         // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
-        .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB"],
+        .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB", "SwiftLake"],
                     exclude: ["delta_rs_oracle.py"]),
         .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB", "DeltaLake"]),
         // Runs the built `swiftlake` executable as a user would.

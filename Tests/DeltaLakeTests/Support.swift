@@ -15,9 +15,6 @@ let deltaTables = corpusRoot + "/delta-rs-tables"
 
 let fullTestRun = ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1"
 
-/// One DuckDB-backed checkpoint reader for all tests.
-let checkpointReader: DuckDBCheckpointReader = try! DuckDBCheckpointReader()
-
 func table(_ name: String) -> DeltaTable {
     DeltaTable(path: deltaTables + "/" + name, checkpointReader: checkpointReader)
 }
