@@ -69,6 +69,7 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        .executableTarget(name: "swiftlake-bench", dependencies: ["DeltaLake", "SwiftLake", "ObjectStore"], path: "bench/Sources/swiftlake-bench"),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
         // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
         .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB", "SwiftLake"],
