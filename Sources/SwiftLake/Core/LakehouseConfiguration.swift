@@ -20,6 +20,11 @@ public struct LakehouseConfiguration: Sendable {
     /// ``QueryCursor/progress`` report it. Tracking costs a few percent on short queries;
     /// a server that never shows progress turns it off.
     public var tracksProgress: Bool
+    /// Whether Parquet footers (schema, row groups, statistics) are cached between reads, so
+    /// repeated queries over the same files skip re-reading them. Only files that cannot have
+    /// changed unnoticed are served from the cache (see the engine's footer cache policy);
+    /// turn it off to read every footer from disk.
+    public var cachesParquetFooters: Bool
     /// Where intermediate files (query exports, in-place rewrites) are staged; defaults to the
     /// system temporary directory.
     public var temporaryDirectory: String?
@@ -34,9 +39,11 @@ public struct LakehouseConfiguration: Sendable {
         memoryLimit: String? = nil,
         maxConcurrentOperations: Int = 16,
         tracksProgress: Bool = true,
+        cachesParquetFooters: Bool = true,
         temporaryDirectory: String? = nil
     ) {
         self.tracksProgress = tracksProgress
+        self.cachesParquetFooters = cachesParquetFooters
         self.maxConcurrentOperations = maxConcurrentOperations
         self.roots = roots
         self.defaultLimit = defaultLimit

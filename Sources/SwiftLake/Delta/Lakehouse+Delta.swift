@@ -53,7 +53,9 @@ extension Lakehouse {
         }
         let present = try await parquetColumns(files.map(\.path))
         let setup = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deleted, presentColumns: present).setup()
-        let cursor = try await QueryCursor.open(engine: duckdb, setup: setup, statement: statement, limit: limit, progress: progress)
+        // A Delta table's data files are never rewritten in place: their footers may always be cached.
+        let cursor = try await QueryCursor.open(engine: duckdb, setup: setup, statement: statement, limit: limit,
+                                                parquetFiles: [], progress: progress)
         return DeltaReadResult(cursor: cursor, version: snapshot.version, filesScanned: kept.count,
                                filesSkipped: snapshot.activeFiles.count - kept.count)
     }

@@ -20,12 +20,15 @@ public final class DuckDBEngine: Sendable {
     /// The statement that last defined `t` on each pooled connection.
     private let definitions = Mutex<[ObjectIdentifier: String]>([:])
     let configuration: LakehouseConfiguration
+    /// When reads may use DuckDB's Parquet footer cache.
+    let footerCache: FooterCachePolicy
     /// A private directory (inside the sandbox) for query exports and in-place rewrites.
     let stagingDirectory: String
 
     /// Opens and sandboxes the database.
     public init(configuration: LakehouseConfiguration, roots: DataRoots) throws {
         self.configuration = configuration
+        footerCache = FooterCachePolicy(enabled: configuration.cachesParquetFooters)
         let temporary = configuration.temporaryDirectory ?? NSTemporaryDirectory()
         let staging = (temporary as NSString).appendingPathComponent("swiftlake-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true,
@@ -49,9 +52,11 @@ public final class DuckDBEngine: Sendable {
                 SET GLOBAL allowed_directories = \(SQL.list(allowed));
                 SET GLOBAL enable_external_access = false;
                 """)
-            // Sessions are set up (progress tracking) as they open, so open them before the lock.
+            // Sessions are set up (progress tracking, footer cache) as they open, so open them
+            // before the lock.
             pool = try ConnectionPool(database: database, size: max(1, configuration.maxConcurrentOperations),
-                                      trackingProgress: configuration.tracksProgress)
+                                      trackingProgress: configuration.tracksProgress,
+                                      cachesFooters: configuration.cachesParquetFooters)
             try connection.execute("SET GLOBAL lock_configuration = true")
         } catch let error as DuckDBError {
             throw SwiftLakeError(.invalidRequest, code: "engine_configuration", "Could not start DuckDB: \(error.message)")
@@ -82,13 +87,18 @@ public final class DuckDBEngine: Sendable {
     /// DuckDB's version, e.g. `v2.0.0`.
     public var version: String { Database.libraryVersion }
 
-    /// Runs `body` with a fresh connection on an engine thread, under the query timeout.
+    /// Runs `body` with a pooled connection on an engine thread, under the query timeout.
     /// When `progress` is given it receives DuckDB's progress estimate (0–100) every 100 ms
     /// while the work runs.
-    func withConnection<T: Sendable>(progress: ProgressHandler? = nil,
+    ///
+    /// `parquetFiles` lists the Parquet files `body` reads that may be rewritten in place
+    /// (a user's files, not a Delta table's): the connection uses the footer cache only when
+    /// ``FooterCachePolicy`` trusts it with all of them. Files not listed are taken to be
+    /// immutable.
+    func withConnection<T: Sendable>(parquetFiles: [String] = [], progress: ProgressHandler? = nil,
                                      _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let timeout = configuration.queryTimeout
-        let connection = await pool.acquire()
+        let connection = await acquire(parquetFiles: parquetFiles)
         defer { pool.release(connection) }
         do {
             return try await BlockingExecutor.run {
@@ -99,6 +109,11 @@ public final class DuckDBEngine: Sendable {
         } catch let error as DuckDBError {
             throw SwiftLakeError(error, timeout: timeout)
         }
+    }
+
+    /// Borrows a connection for reading `parquetFiles` (see ``withConnection(parquetFiles:progress:_:)``).
+    func acquire(parquetFiles: [String]) async -> Connection {
+        await pool.acquire(footerCache: footerCache.allowsCache(for: parquetFiles))
     }
 
     /// Removes the staging directory (also done when the engine is released). Call it when a

@@ -20,7 +20,7 @@ extension Lakehouse {
 
         let outcome: (read: Int, written: Int, columns: [ResultColumn])
         do {
-            outcome = try await duckdb.withConnection(progress: progress) { connection in
+            outcome = try await duckdb.withConnection(parquetFiles: files, progress: progress) { connection in
                 try self.defineTable(files, on: connection)
                 let columns = try Self.describe("SELECT * FROM t", on: connection)
                 let names = Set(columns.map(\.name))

@@ -9,7 +9,7 @@ extension Lakehouse {
             throw SwiftLakeError.invalid("not_a_file", "'\(request.path)' is a directory; metadata reads one Parquet file.")
         }
         let fileSize = FileManager.default.totalSize(atPath: file)
-        return try await duckdb.withConnection { connection in
+        return try await duckdb.withConnection(parquetFiles: [file]) { connection in
             let literal = SQL.literal(file)
             let facts = try Record.rows(connection.query("SELECT * FROM parquet_file_metadata(\(literal))"))
             guard let fact = facts.first else {

@@ -32,7 +32,7 @@ extension Lakehouse {
 
         let counts: (read: Int, deleted: Int, updated: Int, written: Int, columns: [ResultColumn])
         do {
-            counts = try await duckdb.withConnection(progress: progress) { connection in
+            counts = try await duckdb.withConnection(parquetFiles: [input], progress: progress) { connection in
                 try self.defineTable([input], on: connection)
                 let columns = try Self.describe("SELECT * FROM t", on: connection)
                 try plan.validate(columns: columns, on: connection)

@@ -16,7 +16,7 @@ extension Lakehouse {
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         return try await QueryCursor.open(engine: duckdb, setup: Self.tableSetup(files), statement: statement, limit: limit,
-                                          progress: progress)
+                                          parquetFiles: files, progress: progress)
     }
 
     /// Runs a query and writes its whole result (up to the limit) as one Parquet file in the
@@ -28,7 +28,7 @@ extension Lakehouse {
         let limit = try effectiveLimit(request.limit)
         let output = duckdb.stagingPath(extension: "parquet")
         let setup = Self.tableSetup(files)
-        try await duckdb.withConnection(progress: progress) { connection in
+        try await duckdb.withConnection(parquetFiles: files, progress: progress) { connection in
             try self.duckdb.defineTable(setup: setup, on: connection)
             _ = try ReadOnlyStatement.prepare(statement, on: connection)
             try connection.execute("COPY (SELECT * FROM (\(statement)) LIMIT \(limit)) TO \(SQL.literal(output)) (FORMAT parquet, COMPRESSION zstd)")

@@ -12,7 +12,7 @@ extension Lakehouse {
             let query = ParquetQueryRequest(paths: request.paths, sql: sql)
             return try query.statement()
         } ?? "SELECT * FROM t"
-        return try await duckdb.withConnection { connection in
+        return try await duckdb.withConnection(parquetFiles: files) { connection in
             try self.defineTable(files, on: connection)
             _ = try ReadOnlyStatement.prepare(source, on: connection)
             let columns = try connection.query("SELECT * FROM (\(source)) LIMIT 0").columns

@@ -42,12 +42,15 @@ public final class QueryCursor: @unchecked Sendable {
     /// is a single read-only query, starts it and fetches its first batch, so that errors
     /// surface here rather than in the middle of a streamed response. `progress` hears about
     /// that first fetch (where aggregates and sorts do all their work).
+    ///
+    /// `parquetFiles` lists the files `t` reads that may be rewritten in place (see
+    /// ``DuckDBEngine/withConnection(parquetFiles:progress:_:)``).
     static func open(engine: DuckDBEngine, setup: String, statement: String, limit: Int,
-                     progress: ProgressHandler? = nil) async throws -> QueryCursor {
+                     parquetFiles: [String], progress: ProgressHandler? = nil) async throws -> QueryCursor {
         let started = ContinuousClock.now
         let timeout = engine.configuration.queryTimeout
         let pool = engine.pool
-        let connection = await pool.acquire()
+        let connection = await engine.acquire(parquetFiles: parquetFiles)
         let deadline = Deadline(connection: connection, timeout: timeout)
         do {
             return try await BlockingExecutor.run {
