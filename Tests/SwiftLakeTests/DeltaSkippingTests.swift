@@ -99,5 +99,13 @@ struct DeltaSkippingTests {
                            .or([.inList(column: "b", [.string("x"), .string("y")]), .isNull(column: "c")]),
                            .compare(column: "d", .lessOrEqual, .number(3))]))
         #expect(try await lake.skippingPredicate(statement: "SELECT * FROM t JOIN t AS u USING (a) WHERE a = 1") == .unknown)
+        // NOT is pushed down by De Morgan; a struct field is a path; a boolean column alone is `= true`.
+        let negated = try await lake.skippingPredicate(statement: "SELECT * FROM t AS u WHERE NOT (u.s.a < 1 OR flag OR b NOT IN ('x'))")
+        #expect(negated == .and([.compare(column: ColumnPath(["s", "a"]), .greaterOrEqual, .number(1)),
+                                 .compare(column: "flag", .notEqual, .boolean(true)),
+                                 .or([.compare(column: "b", .equal, .string("x"))])]))
+        let typed = try await lake.skippingPredicate(statement: "SELECT * FROM t WHERE ts < TIMESTAMPTZ '2024-01-01 00:00:00+01' AND NOT (x + 1 = 2)")
+        #expect(typed == .and([.compare(column: "ts", .less, .timestamp(SkippingTimestamp(micros: 1_704_063_600_000_000, hasZone: true), zoned: true)),
+                               .unknown]))
     }
 }
