@@ -37,17 +37,21 @@ public struct DeltaError: Error, Sendable, CustomStringConvertible {
     public var feature: String?
     /// For `corruptLog` on gaps: the missing versions.
     public var missingVersions: [Int64]
+    /// For `conflict` from a commit: the concurrent commit that won and the rule it broke.
+    public var conflict: CommitConflict?
     /// The underlying error, if any.
     public var cause: (any Error & Sendable)?
 
     /// Creates an error.
     public init(_ kind: Kind, _ message: String, availableVersions: ClosedRange<Int64>? = nil,
-                feature: String? = nil, missingVersions: [Int64] = [], cause: (any Error & Sendable)? = nil) {
+                feature: String? = nil, missingVersions: [Int64] = [], conflict: CommitConflict? = nil,
+                cause: (any Error & Sendable)? = nil) {
         self.kind = kind
         self.message = message
         self.availableVersions = availableVersions
         self.feature = feature
         self.missingVersions = missingVersions
+        self.conflict = conflict
         self.cause = cause
     }
 

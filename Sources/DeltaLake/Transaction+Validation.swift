@@ -1,0 +1,93 @@
+/// The checks that run before anything is written: a commit that would break the table,
+/// or that this library cannot make correctly, is refused whole.
+extension Transaction {
+    /// Checks that `metadata` and `proto` describe a table this library can read and write.
+    func validateTableState(metadata: Metadata, protocol proto: DeltaProtocol) throws {
+        let table = "the table at \(self.table.builder.location)"
+        if proto.minReaderVersion < 1 {
+            throw DeltaError(.invalidArgument, "minReaderVersion \(proto.minReaderVersion) is not a Delta reader version; use 1, 2 or 3")
+        }
+        if (proto.minReaderVersion == 3) != (proto.readerFeatures != nil) {
+            throw DeltaError(.invalidArgument,
+                "a protocol lists readerFeatures exactly when minReaderVersion is 3 (got reader version \(proto.minReaderVersion), readerFeatures \(proto.readerFeatures.map { "\($0)" } ?? "absent"))")
+        }
+        if (proto.minWriterVersion == 7) != (proto.writerFeatures != nil) {
+            throw DeltaError(.invalidArgument,
+                "a protocol lists writerFeatures exactly when minWriterVersion is 7 (got writer version \(proto.minWriterVersion), writerFeatures \(proto.writerFeatures.map { "\($0)" } ?? "absent"))")
+        }
+        if proto.minWriterVersion == 7, let readerFeatures = proto.readerFeatures,
+           let missing = readerFeatures.first(where: { !(proto.writerFeatures ?? []).contains($0) }) {
+            throw DeltaError(.invalidArgument, "the reader feature '\(missing)' must also be listed in writerFeatures")
+        }
+        try TableFeatures.checkReadable(proto, table: table)
+        try WriterFeatures.checkWritable(proto, metadata: metadata, table: table)
+
+        if metadata.formatProvider != "parquet" {
+            throw DeltaError(.invalidArgument, "Delta data files are Parquet; the format provider '\(metadata.formatProvider)' is not allowed")
+        }
+        if metadata.id.isEmpty { throw DeltaError(.invalidArgument, "the table metadata needs an id (a UUID)") }
+        guard !metadata.schemaString.isEmpty else {
+            throw DeltaError(.invalidArgument, "the table metadata needs a schema (schemaString is empty)")
+        }
+        let schema: DeltaSchema
+        do { schema = try metadata.schema() } catch let error as DeltaError {
+            throw DeltaError(.invalidArgument, "the table schema is not valid Delta schema JSON: \(error.message)")
+        }
+        var seen: Set<String> = []
+        for column in metadata.partitionColumns {
+            guard seen.insert(column).inserted else {
+                throw DeltaError(.invalidArgument, "the partition column '\(column)' is listed twice")
+            }
+            guard let field = schema.field(named: column) else {
+                throw DeltaError(.invalidArgument,
+                    "the partition column '\(column)' is not a column of the schema (\(schema.fields.map(\.name).joined(separator: ", ")))")
+            }
+            guard case .primitive = field.type else {
+                throw DeltaError(.invalidArgument, "the partition column '\(column)' has the nested type \(field.type); partition columns must be primitive")
+            }
+        }
+    }
+
+    /// Checks the file and application actions against the table they go into.
+    func validateActions() throws {
+        let metadata = effectiveMetadata
+        if readSnapshot == nil, !removedFiles.isEmpty {
+            throw DeltaError(.invalidArgument, "a transaction that creates the table cannot remove files (there are none yet)")
+        }
+        for m in [readSnapshot?.metadata, newMetadata].compactMap({ $0 })
+        where m.configuration["delta.appendOnly"]?.lowercased() == "true" {
+            if let remove = removedFiles.first(where: \.dataChange) {
+                throw DeltaError(.invalidArgument,
+                    "the table is append-only (delta.appendOnly = true), so files cannot be removed with dataChange: true (\(remove.path)); "
+                        + "only rearrangements that change no rows (dataChange: false) are allowed. Unset delta.appendOnly first to delete or update data.")
+            }
+        }
+        let partitionColumns = Set(metadata.partitionColumns)
+        var addedKeys: Set<FileKey> = []
+        for add in addedFiles {
+            if add.path.isEmpty { throw DeltaError(.invalidArgument, "an added file has an empty path") }
+            if add.size < 0 { throw DeltaError(.invalidArgument, "the added file \(add.path) has a negative size \(add.size)") }
+            guard addedKeys.insert(add.key).inserted else {
+                throw DeltaError(.invalidArgument, "the file \(add.key) is added twice in one commit")
+            }
+            let keys = Set(add.partitionValues.keys)
+            if keys != partitionColumns {
+                throw DeltaError(.invalidArgument,
+                    "the added file \(add.path) has partition values for [\(keys.sorted().joined(separator: ", "))] but the table is partitioned by [\(metadata.partitionColumns.joined(separator: ", "))]; give a value (or null) for each partition column and no other")
+            }
+            if add.deletionVector != nil {
+                throw DeltaError(.unsupportedFeature,
+                    "the added file \(add.path) has a deletion vector; writing deletion vectors is not supported yet", feature: "deletionVectors")
+            }
+        }
+        var removedKeys: Set<FileKey> = []
+        for remove in removedFiles {
+            guard removedKeys.insert(remove.key).inserted else {
+                throw DeltaError(.invalidArgument, "the file \(remove.key) is removed twice in one commit")
+            }
+        }
+        for appId in appTransactions.keys where appId.isEmpty {
+            throw DeltaError(.invalidArgument, "an application transaction needs a non-empty appId")
+        }
+    }
+}
