@@ -4,7 +4,8 @@ import Foundation
 /// The SQL that defines table `t` over a set of a snapshot's data files.
 ///
 /// - Columns come from the Delta schema, in its order, under their logical names (physical
-///   names are read under column mapping); a column absent from every file reads as NULL.
+///   names are read under column mapping, at every nesting level: ``NestedColumnMapping``); a
+///   column absent from every file reads as NULL.
 /// - Partition columns come from the log's `partitionValues`, typed, through a temporary
 ///   table of (file, values…) joined on DuckDB's `filename` column, so they are right even
 ///   for files whose path holds no `key=value` directories. Hive detection is off.
@@ -33,7 +34,11 @@ struct DeltaScan {
             if partitionColumns.contains(field.name) {
                 select.append("f.\(name) AS \(name)")
             } else if let type = presentColumns[field.physicalName] {
-                select.append("\(Self.adjusted("d." + SQL.identifier(field.physicalName), duckType: type, deltaType: field.type)) AS \(name)")
+                let column = "d." + SQL.identifier(field.physicalName)
+                let read = NestedColumnMapping.needsRemap(field.type)
+                    ? NestedColumnMapping.remap(column, type: field.type, fileType: DuckDBTypeName(type))
+                    : Self.adjusted(column, duckType: type, deltaType: field.type)
+                select.append("\(read) AS \(name)")
             } else {
                 select.append("\(Self.typedNull(field.type)) AS \(name)")
             }
