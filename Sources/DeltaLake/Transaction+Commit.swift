@@ -20,7 +20,16 @@ extension Transaction {
     ///   `storage` when the store fails.
     public func commit(metrics: [String: JSONValue] = [:], engineInfo: String = Transaction.defaultEngineInfo) async throws -> CommitResult {
         try validateActions()
-        try validateTableState(metadata: effectiveMetadata, protocol: effectiveProtocol)
+        if let readSnapshot {
+            // The snapshot's table state was checked when the transaction started; recheck
+            // only what changes (a protocol written as the table's writers left it is kept).
+            try WriterFeatures.checkWritable(effectiveProtocol, metadata: effectiveMetadata, table: "the table at \(readSnapshot.location)")
+            if newMetadata != nil || newProtocol != nil {
+                try validateTableState(metadata: effectiveMetadata, protocol: effectiveProtocol, newProtocol: newProtocol != nil)
+            }
+        } else {
+            try validateTableState(metadata: effectiveMetadata, protocol: effectiveProtocol)
+        }
         if let snapshot = readSnapshot {
             for (appId, version) in appTransactions.sorted(by: { $0.key < $1.key }) {
                 if let committed = snapshot.transactionVersion(appId: appId), committed >= version {

@@ -2,8 +2,18 @@
 /// or that this library cannot make correctly, is refused whole.
 extension Transaction {
     /// Checks that `metadata` and `proto` describe a table this library can read and write.
-    func validateTableState(metadata: Metadata, protocol proto: DeltaProtocol) throws {
+    /// The shape of the protocol (feature lists at the right versions) is checked only when
+    /// `newProtocol`: a table's existing protocol is taken as its writers left it.
+    func validateTableState(metadata: Metadata, protocol proto: DeltaProtocol, newProtocol: Bool = true) throws {
         let table = "the table at \(self.table.builder.location)"
+        if newProtocol { try validateShape(of: proto) }
+        try TableFeatures.checkReadable(proto, table: table)
+        try WriterFeatures.checkWritable(proto, metadata: metadata, table: table)
+        try validate(metadata)
+    }
+
+    /// Checks that a protocol we write lists features exactly at the versions that have them.
+    func validateShape(of proto: DeltaProtocol) throws {
         if proto.minReaderVersion < 1 {
             throw DeltaError(.invalidArgument, "minReaderVersion \(proto.minReaderVersion) is not a Delta reader version; use 1, 2 or 3")
         }
@@ -19,9 +29,11 @@ extension Transaction {
            let missing = readerFeatures.first(where: { !(proto.writerFeatures ?? []).contains($0) }) {
             throw DeltaError(.invalidArgument, "the reader feature '\(missing)' must also be listed in writerFeatures")
         }
-        try TableFeatures.checkReadable(proto, table: table)
-        try WriterFeatures.checkWritable(proto, metadata: metadata, table: table)
+    }
 
+    /// Checks that metadata we write is usable: Parquet, an id, a schema, partition columns
+    /// that are distinct primitive columns of it.
+    func validate(_ metadata: Metadata) throws {
         if metadata.formatProvider != "parquet" {
             throw DeltaError(.invalidArgument, "Delta data files are Parquet; the format provider '\(metadata.formatProvider)' is not allowed")
         }

@@ -100,13 +100,13 @@ public struct Transaction: Sendable {
     /// Replaces the table's metadata (schema, partitioning, properties). Checked for
     /// writability when set and again at commit.
     public mutating func updateMetadata(_ metadata: Metadata) throws {
-        try validateTableState(metadata: metadata, protocol: newProtocol ?? readSnapshot?.protocol ?? DeltaProtocol.newTableDefault)
+        try validateTableState(metadata: metadata, protocol: effectiveProtocol, newProtocol: newProtocol != nil)
         newMetadata = metadata
     }
 
     /// Replaces the table's protocol (an upgrade).
     public mutating func updateProtocol(_ proto: DeltaProtocol) throws {
-        try validateTableState(metadata: newMetadata ?? readSnapshot!.metadata, protocol: proto)
+        try validateTableState(metadata: effectiveMetadata, protocol: proto)
         newProtocol = proto
     }
 
