@@ -206,6 +206,39 @@ import Testing
         #expect(c.kind == .concurrentDeleteRead && c.detail?.contains("a1.parquet") == true && c.winningVersion == 3)
     }
 
+    /// A compaction (no data change, read only the files it rewrites) is checked at
+    /// SnapshotIsolation: new data elsewhere does not stop it; losing a file it rewrote does.
+    @Test func aCompactionConflictsOnlyWithRemovalsOfItsFiles() async throws {
+        let a = WriteFixtures.file("a.parquet"), b = WriteFixtures.file("b.parquet")
+        let table = try await WriteFixtures.createTable(files: [a, b])
+        func compaction(_ snapshot: Snapshot) throws -> Transaction {
+            var txn = try table.startTransaction(from: snapshot, operation: "OPTIMIZE")
+            txn.recordRead(.files([a.path, b.path]))
+            txn.remove([a, b], dataChange: false)
+            var merged = WriteFixtures.file("ab-\(UUID().uuidString).parquet", rows: 20)
+            merged.dataChange = false
+            txn.add([merged])
+            return txn
+        }
+        let v0 = try await table.snapshot()
+        var merge = try table.startTransaction(from: v0, operation: "MERGE")
+        merge.recordRead(.wholeTable)
+        merge.add([WriteFixtures.file("c.parquet")])
+        #expect(try await race(merge, try compaction(v0)).get().version == 2)
+        let info = try #require(try await WriteFixtures.commitInfo(table, 2))
+        #expect(info.fields["isolationLevel"] == .string("SnapshotIsolation") && info.isBlindAppend == false)
+
+        // Re-create the files and compact again, while a DELETE removes one of them.
+        var restore = try await table.startTransaction(operation: "WRITE")
+        restore.add([a, b])
+        _ = try await restore.commit()
+        let v3 = try await table.snapshot()
+        var delete = try table.startTransaction(from: v3, operation: "DELETE")
+        delete.remove([a])
+        let c = try #require(conflict(try await race(delete, try compaction(v3))))
+        #expect(c.kind == .concurrentDeleteRead && c.winningOperation == "DELETE" && c.detail?.contains("a.parquet") == true)
+    }
+
     @Test func twoWritersOfOneAppTransactionConflictAndTheRetryIsSkipped() async throws {
         let table = try await WriteFixtures.createTable()
         let snapshot = try await table.snapshot()
