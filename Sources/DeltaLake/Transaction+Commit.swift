@@ -93,8 +93,11 @@ extension Transaction {
             fix = "Retry the operation: it will read the new version and redo its work on top of it."
         }
         let theirs = conflict.winningOperation.map { "'\($0)'" } ?? "(operation not recorded)"
+        let against = conflict.kind == .tableAlreadyExists
+            ? "the table exists, its version \(conflict.winningVersion) written by operation \(theirs)"
+            : "with the concurrent commit at version \(conflict.winningVersion), operation \(theirs)"
         return DeltaError(.conflict,
-            "\(what) was not committed: \(conflict.kind.rawValue) with the concurrent commit at version \(conflict.winningVersion), operation \(theirs)"
+            "\(what) was not committed: \(conflict.kind.rawValue), \(against)"
                 + (conflict.detail.map { " — \($0)" } ?? "") + ". " + fix,
             conflict: conflict)
     }
