@@ -20,23 +20,21 @@ extension Transaction {
     ///   `storage` when the store fails.
     public func commit(metrics: [String: JSONValue] = [:], engineInfo: String = Transaction.defaultEngineInfo) async throws -> CommitResult {
         try validateActions()
-        if let readSnapshot {
+        if let snapshot = readSnapshot {
             // The snapshot's table state was checked when the transaction started; recheck
-            // only what changes (a protocol written as the table's writers left it is kept).
-            try WriterFeatures.checkWritable(effectiveProtocol, metadata: effectiveMetadata, table: "the table at \(readSnapshot.location)")
+            // what changes (an existing protocol is kept as the table's writers left it).
+            try WriterFeatures.checkWritable(effectiveProtocol, metadata: effectiveMetadata, table: "the table at \(snapshot.location)")
             if newMetadata != nil || newProtocol != nil {
                 try validateTableState(metadata: effectiveMetadata, protocol: effectiveProtocol, newProtocol: newProtocol != nil)
             }
-        } else {
-            try validateTableState(metadata: effectiveMetadata, protocol: effectiveProtocol)
-        }
-        if let snapshot = readSnapshot {
+            // Idempotency: an application version the table already has is not written again.
             for (appId, version) in appTransactions.sorted(by: { $0.key < $1.key }) {
                 if let committed = snapshot.transactionVersion(appId: appId), committed >= version {
                     return CommitResult(version: snapshot.version, attempts: 0, skipped: true)
                 }
             }
         } else {
+            try validateTableState(metadata: effectiveMetadata, protocol: effectiveProtocol)
             try await refuseExistingTable()
         }
 

@@ -113,6 +113,9 @@ public struct Transaction: Sendable {
     /// Records that application `appId` commits its `version` here (a `txn` action). If the
     /// snapshot already records `appId` at `version` or later, ``commit(metrics:engineInfo:)``
     /// writes nothing and reports ``CommitResult/skipped``: retried writes are idempotent.
+    /// (With several application ids, one already recorded is enough to skip.) A concurrent
+    /// commit of the same `appId` is a ``CommitConflict/Kind/concurrentTransaction`` conflict;
+    /// retrying the operation then finds it recorded and skips.
     public mutating func setAppTransaction(appId: String, version: Int64) { appTransactions[appId] = version }
 
     /// Adds or removes a metadata domain.
