@@ -24,11 +24,16 @@ public struct CommitConflict: Sendable, Hashable, CustomStringConvertible {
         case tableAlreadyExists = "TableAlreadyExists"
         /// Every attempt lost a race to another commit (none of them conflicted).
         case retriesExhausted = "RetriesExhausted"
+        /// The version the transaction read is no longer in the log (log cleanup removed it),
+        /// so the commits after it cannot be checked; ``CommitConflict/winningVersion`` is
+        /// the read version.
+        case readVersionCleanedUp = "ReadVersionCleanedUp"
     }
 
     /// The rule that was broken.
     public var kind: Kind
-    /// The version of the concurrent commit that won (for ``Kind/retriesExhausted``, the last one).
+    /// The version of the concurrent commit that won (for ``Kind/retriesExhausted``, the last
+    /// one; for ``Kind/readVersionCleanedUp``, the version read).
     public var winningVersion: Int64
     /// The winner's operation from its `commitInfo` (e.g. `WRITE`, `DELETE`), when recorded.
     public var winningOperation: String?

@@ -27,6 +27,7 @@ extension Transaction {
             if newMetadata != nil || newProtocol != nil {
                 try validateTableState(metadata: effectiveMetadata, protocol: effectiveProtocol, newProtocol: newProtocol != nil)
             }
+            try await refuseCleanedUpReadVersion(snapshot)
             // Idempotency: an application version the table already has is not written again.
             for (appId, version) in appTransactions.sorted(by: { $0.key < $1.key }) {
                 if let committed = snapshot.transactionVersion(appId: appId), committed >= version {
@@ -85,15 +86,20 @@ extension Transaction {
         switch conflict.kind {
         case .tableAlreadyExists:
             fix = "Write to the existing table instead, or choose another location."
+        case .readVersionCleanedUp:
+            fix = "Retry the operation from the latest version (nothing was committed)."
         case .retriesExhausted:
             fix = "Retry the operation (it is safe: nothing was committed), or raise RetryPolicy.maxAttempts when many writers share the table."
         default:
             fix = "Retry the operation: it will read the new version and redo its work on top of it."
         }
         let theirs = conflict.winningOperation.map { "'\($0)'" } ?? "(operation not recorded)"
-        let against = conflict.kind == .tableAlreadyExists
-            ? "the table exists, its version \(conflict.winningVersion) written by operation \(theirs)"
-            : "with the concurrent commit at version \(conflict.winningVersion), operation \(theirs)"
+        let against: String
+        switch conflict.kind {
+        case .tableAlreadyExists: against = "the table exists, its version \(conflict.winningVersion) written by operation \(theirs)"
+        case .readVersionCleanedUp: against = "the log no longer has the version read"
+        default: against = "with the concurrent commit at version \(conflict.winningVersion), operation \(theirs)"
+        }
         return DeltaError(.conflict,
             "\(what) was not committed: \(conflict.kind.rawValue), \(against)"
                 + (conflict.detail.map { " — \($0)" } ?? "") + ". " + fix,
@@ -110,6 +116,23 @@ extension Transaction {
         let operation = latest.kind == .commit ? try await readCommit(latest.version)?.operation : nil
         throw conflictError(CommitConflict(kind: .tableAlreadyExists, winningVersion: latest.version, winningOperation: operation,
             detail: "\(table.builder.location) already holds a Delta table (latest log entry \(latest.meta.path))"))
+    }
+
+    /// Refuses to commit on a snapshot whose log files were cleaned up since it was read:
+    /// the commits after it may be gone too, and a put-if-absent of the next version would
+    /// then succeed below the table's real latest version, silently lost.
+    func refuseCleanedUpReadVersion(_ snapshot: Snapshot) async throws {
+        guard let path = snapshot.logSegment.commits.last?.meta.path ?? snapshot.logSegment.checkpointFiles.first?.meta.path else {
+            return
+        }
+        let present: Bool
+        do { present = try await table.store.head(path) != nil } catch let error as ObjectStoreError {
+            throw DeltaError(.storage, "checking \(path) failed: \(error.message)", cause: error)
+        }
+        if !present {
+            throw conflictError(CommitConflict(kind: .readVersionCleanedUp, winningVersion: snapshot.version, winningOperation: nil,
+                detail: "\(path), from which version \(snapshot.version) was read, is no longer in the log (log cleanup removed it)"))
+        }
     }
 
     /// Puts the commit file of `version` unless one exists.

@@ -21,7 +21,8 @@ import ObjectStore
 /// ``DeltaError/conflict`` naming the winning version, its operation and the rule.
 ///
 /// Nothing is written unless every check passes: the table's writer features
-/// (``WriterFeatures``), `delta.appendOnly`, partition values, duplicate files.
+/// (``WriterFeatures``), `delta.appendOnly`, partition values, duplicate files, and the read
+/// version's log file still being there (a snapshot older than log cleanup cannot commit).
 /// A transaction is a value; committing it twice writes two commits.
 public struct Transaction: Sendable {
     /// The table written to.

@@ -289,6 +289,27 @@ import Testing
         #expect(!latest.activeFiles.contains { $0.path == "mine.parquet" })
     }
 
+    /// Log cleanup removed the commits up to and past the version a transaction read: a put
+    /// of "the next version" would land below the table's latest and be lost, so it is refused.
+    @Test func aSnapshotWhoseCommitsWereCleanedUpCannotCommit() async throws {
+        let table = try await WriteFixtures.createTable()
+        var first = try await table.startTransaction()
+        first.add([WriteFixtures.file("1.parquet")])
+        _ = try await first.commit()
+        let stale = try await table.snapshot()  // version 1
+        for n in 2...3 {
+            var txn = try await table.startTransaction()
+            txn.add([WriteFixtures.file("\(n).parquet")])
+            _ = try await txn.commit()
+        }
+        try await table.store.delete((0...2).map { LogFile.commitPath(Int64($0)) })
+        var late = try table.startTransaction(from: stale)
+        late.add([WriteFixtures.file("late.parquet")])
+        let error = try await #require(throws: DeltaError.self) { try await late.commit() }
+        #expect(error.kind == .conflict && error.conflict?.kind == .readVersionCleanedUp && error.conflict?.winningVersion == 1)
+        #expect(try await WriteFixtures.logEntries(table) == ["00000000000000000003.json"])
+    }
+
     @Test func theBackoffIsJitteredAndCapped() {
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(10), maxDelay: .milliseconds(100))
         for attempt in 1...10 {
