@@ -29,6 +29,9 @@ public struct LogSegment: Sendable, Hashable {
     public var commits: [LogFile]
     /// Whether the listing started at the `_last_checkpoint` hint (a partial listing).
     public var usedCheckpointHint: Bool
+    /// The commit of the checkpoint's version, when it is still in the log. Replay does not
+    /// need it, but a segment that ends at its checkpoint takes the version's timestamp from it.
+    public var checkpointCommit: LogFile? = nil
 
     /// Finds the segment for `version` (the latest when `nil`) of the table in `store`.
     ///
@@ -152,7 +155,8 @@ public struct LogSegment: Sendable, Hashable {
             checkpointVersion: checkpointVersion,
             checkpointFiles: checkpointVersion.map { checkpoints[$0]! } ?? [],
             commits: start <= end ? (start...end).map { commits[$0]! } : [],
-            usedCheckpointHint: false)
+            usedCheckpointHint: false,
+            checkpointCommit: checkpointVersion.flatMap { commits[$0] })
     }
 
     static func describe(_ versions: [Int64]) -> String {

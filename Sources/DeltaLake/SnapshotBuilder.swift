@@ -52,15 +52,16 @@ public struct SnapshotBuilder: Sendable {
                 replay.apply(action, fromCheckpoint: true)
             }
         }
-        let commitActions = try await readCommits(segment.commits)
-        var lastCommitInfo: CommitInfo?
-        for actions in commitActions {
-            lastCommitInfo = nil
-            for action in actions {
-                if case .commitInfo(let info) = action { lastCommitInfo = info }
-                replay.apply(action, fromCheckpoint: false)
-            }
+        var lastCommitInfo = replay.apply(commits: try await readCommits(segment.commits))
+        if segment.commits.isEmpty, replay.metadata?.inCommitTimestampsEnabled == true, let commit = segment.checkpointCommit {
+            // The version ends at its checkpoint: its in-commit timestamp is in its commit.
+            for case .commitInfo(let info) in try await readCommits([commit]).first ?? [] { lastCommitInfo = info }
         }
+        return try finish(replay, segment: segment, lastCommitInfo: lastCommitInfo)
+    }
+
+    /// Turns the replayed state of `segment` into a snapshot, checking what every snapshot needs.
+    func finish(_ replay: Replay, segment: LogSegment, lastCommitInfo: CommitInfo?) throws -> Snapshot {
         let end = segment.endVersion
         guard let metadata = replay.metadata else {
             throw DeltaError(.invalidTable,
@@ -81,7 +82,11 @@ public struct SnapshotBuilder: Sendable {
         if let last = segment.commits.last {
             timestamp = last.meta.lastModifiedMillis
             if metadata.inCommitTimestampsEnabled, let ict = lastCommitInfo?.inCommitTimestamp { timestamp = ict }
+        } else if let commit = segment.checkpointCommit {
+            timestamp = commit.meta.lastModifiedMillis
+            if metadata.inCommitTimestampsEnabled, let ict = lastCommitInfo?.inCommitTimestamp { timestamp = ict }
         } else {
+            // The commit is gone (log cleanup): the checkpoint was written just after it.
             timestamp = segment.checkpointFiles.first?.meta.lastModifiedMillis ?? 0
         }
 
@@ -185,6 +190,32 @@ struct Replay {
     var `protocol`: DeltaProtocol?
     var txns: [String: Txn] = [:]
     var domains: [String: DomainMetadata] = [:]
+
+    init() {}
+
+    /// The state a snapshot was built from, ready for the commits after it.
+    init(_ snapshot: Snapshot) {
+        active.reserveCapacity(snapshot.activeFiles.count)
+        for add in snapshot.activeFiles { active[add.key] = add }
+        for remove in snapshot.tombstones { tombstones[remove.key] = remove }
+        metadata = snapshot.metadata
+        self.protocol = snapshot.protocol
+        txns = snapshot.appTransactions
+        domains = snapshot.domainMetadata
+    }
+
+    /// Applies commits in order; returns the last commit's `commitInfo`, if it has one.
+    mutating func apply(commits: [[Action]]) -> CommitInfo? {
+        var lastCommitInfo: CommitInfo?
+        for actions in commits {
+            lastCommitInfo = nil
+            for action in actions {
+                if case .commitInfo(let info) = action { lastCommitInfo = info }
+                apply(action, fromCheckpoint: false)
+            }
+        }
+        return lastCommitInfo
+    }
 
     mutating func apply(_ action: Action, fromCheckpoint: Bool) {
         switch action {

@@ -1,20 +1,25 @@
+import Foundation
 import DeltaLake
 import ObjectStore
 
-/// Snapshots of Delta tables kept between requests, by table location and version.
+/// Snapshots of Delta tables kept between requests, by table location and version, and
+/// refreshed incrementally as tables move on.
 ///
-/// DeltaLake's ``DeltaLake/SnapshotBuilder`` builds a snapshot from a log segment and cannot
-/// extend an existing one, so this cache works by (table, version): a read of the latest
-/// version lists only `_delta_log/` to learn the newest version, and replays the log only when
-/// that version is not cached yet (a new commit). Snapshots are immutable, so sharing them is
+/// A read of the latest version starts from the newest cached snapshot of the table and
+/// reads only what was committed after it (``DeltaLake/SnapshotBuilder/build(from:)``): when
+/// nothing was, that is one listing of the log entries after it and one `HEAD`. A read of an
+/// older version that is not cached starts from the newest cached snapshot before it, when
+/// there is one, or replays from the checkpoint. Snapshots are immutable, so sharing them is
 /// safe. Each table keeps its most recently used ``maxVersionsPerTable`` versions.
 public actor DeltaSnapshotCache {
     /// How many versions of one table are kept.
     public let maxVersionsPerTable: Int
     private var entries: [String: [Int64: Snapshot]] = [:]
     private var recency: [String: [Int64]] = [:]
-    /// How many snapshots were built (log replays) since the cache was created.
+    /// How many snapshots were built from a checkpoint or the start of the log.
     public private(set) var builds = 0
+    /// How many snapshots were built from a cached snapshot plus the commits after it.
+    public private(set) var refreshes = 0
 
     /// An empty cache.
     public init(maxVersionsPerTable: Int = 8) { self.maxVersionsPerTable = max(1, maxVersionsPerTable) }
@@ -22,22 +27,29 @@ public actor DeltaSnapshotCache {
     /// The snapshot of `table` at `version` (the latest when `nil`), from the cache when present.
     public func snapshot(of table: DeltaTable, version: Int64?) async throws -> Snapshot {
         let location = table.builder.location
-        let wanted: Int64
-        if let version {
-            wanted = version
-        } else {
-            let files = try await LogSegment.listLog(store: table.store)
-            guard let range = LogSegment.availableVersions(files) else {
-                throw DeltaError(.notFound, "no Delta table at \(location): \(LogSegment.logDirectory) holds no commits or checkpoints")
-            }
-            wanted = range.upperBound
-        }
-        if let hit = entries[location]?[wanted] {
-            touch(location, wanted)
+        if let version, let hit = entries[location]?[version] {
+            touch(location, version)
             return hit
         }
-        let snapshot = try await table.snapshot(version: wanted)
-        builds += 1
+        let cached = entries[location] ?? [:]
+        let base = cached.keys.filter { version == nil || $0 < version! }.max().flatMap { cached[$0] }
+        let snapshot: Snapshot
+        if let base {
+            snapshot = try await table.snapshot(refreshing: base, version: version)
+            if snapshot.version != base.version || snapshot.logSegment != base.logSegment { refreshes += 1 }
+        } else {
+            snapshot = try await table.snapshot(version: version)
+            builds += 1
+        }
+        if let base, base.metadata.id != snapshot.metadata.id {
+            // The table was deleted and re-created at the same place (a new table id): the
+            // cached snapshots describe a table that is gone.
+            invalidate(location: location)
+        }
+        if let existing = entries[location]?[snapshot.version], existing.logSegment == snapshot.logSegment {
+            touch(location, snapshot.version)
+            return existing
+        }
         entries[location, default: [:]][snapshot.version] = snapshot
         touch(location, snapshot.version)
         return snapshot
