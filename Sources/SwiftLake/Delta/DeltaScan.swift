@@ -10,7 +10,8 @@ import Foundation
 ///   table of (file, values…) joined on DuckDB's `filename` column, so they are right even
 ///   for files whose path holds no `key=value` directories. Hive detection is off.
 /// - Rows deleted by deletion vectors are removed with an anti-join of (file, row index)
-///   against `file_row_number`.
+///   against `file_row_number`: inlined in the SQL up to ``DeletedRowsTable/inlineLimit``
+///   rows, appended into a temporary table of the query's connection above it.
 struct DeltaScan {
     static let filesTable = "__swiftlake_delta_files"
     static let deletedTable = "__swiftlake_delta_deleted"
@@ -68,7 +69,14 @@ struct DeltaScan {
             from += " JOIN \(Self.filesTable) AS f ON d.\(SQL.identifier(Self.fileColumn)) = f.\(SQL.identifier(Self.fileColumn))"
         }
         let deleted = deletedRows.filter { !$0.value.isEmpty }
-        if !deleted.isEmpty {
+        let deletedCount = deleted.values.reduce(0) { $0 + $1.count }
+        var appendedTable: String?
+        if deletedCount > DeletedRowsTable.inlineLimit {
+            // Too many to spell out: appended on the query's connection (DeletedRowsTable).
+            let table = DeletedRowsTable.uniqueName()
+            appendedTable = table
+            from += " ANTI JOIN \(SQL.identifier(table)) AS x ON d.\(SQL.identifier(Self.fileColumn)) = x.file AND d.file_row_number = x.row_index"
+        } else if !deleted.isEmpty {
             let rows = deleted.keys.sorted().map { path in
                 "(\(SQL.literal(path)), [\(deleted[path]!.map(String.init).joined(separator: ","))]::UBIGINT[])"
             }
@@ -79,7 +87,9 @@ struct DeltaScan {
             from += " ANTI JOIN \(Self.deletedTable) AS x ON d.\(SQL.identifier(Self.fileColumn)) = x.file AND d.file_row_number = x.row_index"
         }
         statements.append("CREATE OR REPLACE TEMP VIEW t AS SELECT \(select.joined(separator: ", ")) FROM \(from)")
-        return statements.joined(separator: ";\n")
+        let setup = statements.joined(separator: ";\n")
+        if let appendedTable { DeletedRowsTable.register(deleted, table: appendedTable, setup: setup) }
+        return setup
     }
 
     /// A column read from Parquet, converted where the file's type differs from the Delta

@@ -134,6 +134,8 @@ public final class DuckDBEngine: Sendable {
         if !force, definitions.withLock({ $0[key] }) == setup { return }
         definitions.withLock { $0[key] = nil }
         do {
+            // Large Delta deletion vectors are appended, not inlined (drops an earlier request's).
+            try DeletedRowsTable.load(for: setup, on: connection)
             try connection.execute(setup)
         } catch let error as DuckDBError {
             throw SwiftLakeError(error.withoutSQLPointer)
