@@ -10,7 +10,7 @@ import Foundation
 ///   table of (file, values…) joined on DuckDB's `filename` column, so they are right even
 ///   for files whose path holds no `key=value` directories. Hive detection is off.
 /// - Rows deleted by deletion vectors are removed with an anti-join of (file, row index)
-///   against `file_row_number`: inlined in the SQL up to ``DeletedRowsTable/inlineLimit``
+///   against `file_row_number`: inlined in the SQL up to ``AppendedRows/inlineLimit``
 ///   rows, appended into a temporary table of the query's connection above it.
 struct DeltaScan {
     static let filesTable = "__swiftlake_delta_files"
@@ -25,8 +25,9 @@ struct DeltaScan {
     /// The physical columns the files hold, with DuckDB's type names (from `DESCRIBE`).
     let presentColumns: [String: String]
 
-    /// The statements that (re)create `t`.
-    func setup() throws -> String {
+    /// How `t` is (re)created: its SQL, and the deleted rows it anti-joins when there are too
+    /// many to inline.
+    func definition() throws -> TableDefinition {
         let partitionColumns = snapshot.metadata.partitionColumns
         var statements: [String] = []
         var select: [String] = []
@@ -50,7 +51,7 @@ struct DeltaScan {
             let empty = snapshot.schema.fields.map { field in
                 "\(Self.typedNull(field.type)) AS \(SQL.identifier(field.name))"
             }
-            return "CREATE OR REPLACE TEMP VIEW t AS SELECT \((empty.isEmpty ? ["NULL AS \"_empty\""] : empty).joined(separator: ", ")) WHERE false"
+            return TableDefinition(sql: "CREATE OR REPLACE TEMP VIEW t AS SELECT \((empty.isEmpty ? ["NULL AS \"_empty\""] : empty).joined(separator: ", ")) WHERE false")
         }
 
         let options = ["hive_partitioning = false", "filename = \(SQL.literal(Self.fileColumn))", "file_row_number = true"]
@@ -70,12 +71,12 @@ struct DeltaScan {
         }
         let deleted = deletedRows.filter { !$0.value.isEmpty }
         let deletedCount = deleted.values.reduce(0) { $0 + $1.count }
-        var appendedTable: String?
-        if deletedCount > DeletedRowsTable.inlineLimit {
-            // Too many to spell out: appended on the query's connection (DeletedRowsTable).
-            let table = DeletedRowsTable.uniqueName()
-            appendedTable = table
-            from += " ANTI JOIN \(SQL.identifier(table)) AS x ON d.\(SQL.identifier(Self.fileColumn)) = x.file AND d.file_row_number = x.row_index"
+        var appended: AppendedRows?
+        if deletedCount > AppendedRows.inlineLimit {
+            // Too many to spell out: appended on the query's connection.
+            let rows = AppendedRows(rows: deleted)
+            appended = rows
+            from += " ANTI JOIN \(SQL.identifier(rows.table)) AS x ON d.\(SQL.identifier(Self.fileColumn)) = x.file AND d.file_row_number = x.row_index"
         } else if !deleted.isEmpty {
             let rows = deleted.keys.sorted().map { path in
                 "(\(SQL.literal(path)), [\(deleted[path]!.map(String.init).joined(separator: ","))]::UBIGINT[])"
@@ -87,9 +88,7 @@ struct DeltaScan {
             from += " ANTI JOIN \(Self.deletedTable) AS x ON d.\(SQL.identifier(Self.fileColumn)) = x.file AND d.file_row_number = x.row_index"
         }
         statements.append("CREATE OR REPLACE TEMP VIEW t AS SELECT \(select.joined(separator: ", ")) FROM \(from)")
-        let setup = statements.joined(separator: ";\n")
-        if let appendedTable { DeletedRowsTable.register(deleted, table: appendedTable, setup: setup) }
-        return setup
+        return TableDefinition(sql: statements.joined(separator: ";\n"), appendedRows: appended)
     }
 
     /// A column read from Parquet, converted where the file's type differs from the Delta

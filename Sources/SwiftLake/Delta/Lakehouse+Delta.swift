@@ -52,7 +52,7 @@ extension Lakehouse {
             }
         }
         let present = try await parquetColumns(files.map(\.path))
-        let setup = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deleted, presentColumns: present).setup()
+        let setup = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deleted, presentColumns: present).definition()
         // A Delta table's data files are never rewritten in place: their footers may always be cached.
         let cursor = try await QueryCursor.open(engine: duckdb, setup: setup, statement: statement, limit: limit,
                                                 parquetFiles: [], progress: progress)

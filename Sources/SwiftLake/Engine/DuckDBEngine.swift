@@ -17,8 +17,8 @@ public final class DuckDBEngine: Sendable {
 
     let database: Database
     let pool: ConnectionPool
-    /// The statement that last defined `t` on each pooled connection.
-    private let definitions = Mutex<[ObjectIdentifier: String]>([:])
+    /// The definition of `t` last made on each pooled connection.
+    private let definitions = Mutex<[ObjectIdentifier: TableDefinition]>([:])
     let configuration: LakehouseConfiguration
     /// When reads may use DuckDB's Parquet footer cache.
     let footerCache: FooterCachePolicy
@@ -129,18 +129,32 @@ public final class DuckDBEngine: Sendable {
     /// would pay twice. DuckDB re-binds the view against the current files at each query; a
     /// schema change there is answered by `force`. Errors come without DuckDB's excerpt of this
     /// internal SQL.
-    func defineTable(setup: String, on connection: Connection, force: Bool = false) throws {
+    ///
+    /// A definition with ``TableDefinition/appendedRows`` loads them first; the temporary table
+    /// of the connection's previous definition is dropped then, so a pooled connection holds
+    /// at most one request's rows.
+    func defineTable(_ definition: TableDefinition, on connection: Connection, force: Bool = false) throws {
         let key = ObjectIdentifier(connection)
-        if !force, definitions.withLock({ $0[key] }) == setup { return }
+        let previous = definitions.withLock { $0[key] }
+        if !force, let previous, previous.sql == definition.sql { return }
         definitions.withLock { $0[key] = nil }
         do {
-            // Large Delta deletion vectors are appended, not inlined (drops an earlier request's).
-            try DeletedRowsTable.load(for: setup, on: connection)
-            try connection.execute(setup)
+            if let old = previous?.appendedRows, old.table != definition.appendedRows?.table {
+                try connection.execute("DROP TABLE IF EXISTS temp.\(SQL.identifier(old.table))")
+            }
+            if let rows = definition.appendedRows, previous?.appendedRows?.table != rows.table {
+                try rows.load(on: connection)
+            }
+            try connection.execute(definition.sql)
         } catch let error as DuckDBError {
             throw SwiftLakeError(error.withoutSQLPointer)
         }
-        definitions.withLock { $0[key] = setup }
+        definitions.withLock { $0[key] = definition }
+    }
+
+    /// ``defineTable(_:on:force:)`` for a definition that is SQL only.
+    func defineTable(setup: String, on connection: Connection, force: Bool = false) throws {
+        try defineTable(TableDefinition(sql: setup), on: connection, force: force)
     }
 
     /// A fresh path in the staging directory with the given extension.

@@ -15,7 +15,7 @@ extension Lakehouse {
         let files = try roots.parquetFiles(request.paths)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
-        return try await QueryCursor.open(engine: duckdb, setup: Self.tableSetup(files), statement: statement, limit: limit,
+        return try await QueryCursor.open(engine: duckdb, setup: TableDefinition(sql: Self.tableSetup(files)), statement: statement, limit: limit,
                                           parquetFiles: files, progress: progress)
     }
 

@@ -45,7 +45,7 @@ public final class QueryCursor: @unchecked Sendable {
     ///
     /// `parquetFiles` lists the files `t` reads that may be rewritten in place (see
     /// ``DuckDBEngine/withConnection(parquetFiles:progress:_:)``).
-    static func open(engine: DuckDBEngine, setup: String, statement: String, limit: Int,
+    static func open(engine: DuckDBEngine, setup: TableDefinition, statement: String, limit: Int,
                      parquetFiles: [String], progress: ProgressHandler? = nil) async throws -> QueryCursor {
         let started = ContinuousClock.now
         let timeout = engine.configuration.queryTimeout
@@ -56,13 +56,13 @@ public final class QueryCursor: @unchecked Sendable {
             return try await BlockingExecutor.run {
                 let reporter = progress.map { ProgressReporter(connection: connection, handler: $0) }
                 defer { reporter?.stop() }
-                try engine.defineTable(setup: setup, on: connection)
+                try engine.defineTable(setup, on: connection)
                 let prepared: PreparedStatement
                 do {
                     prepared = try ReadOnlyStatement.prepare(statement, on: connection)
                 } catch let error as DuckDBError where error.message.contains("Contents of view were altered") {
                     // The files changed their schema since `t` was defined on this connection.
-                    try engine.defineTable(setup: setup, on: connection, force: true)
+                    try engine.defineTable(setup, on: connection, force: true)
                     prepared = try ReadOnlyStatement.prepare(statement, on: connection)
                 }
                 let result = try prepared.execute()
