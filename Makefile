@@ -34,7 +34,7 @@ SWAGGER_ENV := if [[ -z "$${SWIFTLAKE_SWAGGER_UI_DIR:-}" ]] \
 	&& d="$$(scripts/setup-swagger-ui.sh --status 2>/dev/null)"; then \
 	export SWIFTLAKE_SWAGGER_UI_DIR="$$d"; fi
 
-.PHONY: help deps build run test bench clean
+.PHONY: help deps build run test bench bench-delta clean
 
 help: ## list the targets
 	@echo "SwiftLake. Targets (each installs what it needs first):"
@@ -66,6 +66,11 @@ test: deps ## build and run every test (debug); exit status is swift test's
 
 bench: build ## REST vs direct DuckDB on TPC-H Q1/Q6 (SF1); writes docs/BENCHMARKS.md
 	$(PYTHON) bench/parquet_query.py --binary $(BIN) --write-docs docs/BENCHMARKS.md $(BENCH_ARGS)
+
+# Needs the data once (delta-rs writes it, a few minutes; cached). Rewrites only its own section.
+bench-delta: build ## SwiftLake vs delta-rs: Delta snapshot loads and a 10M-row read; a section of docs/BENCHMARKS.md
+	$(SWIFT) build -c release --product swiftlake-bench
+	$(PYTHON) bench/delta_read.py --binary $(BIN) --write-docs docs/BENCHMARKS.md $(BENCH_ARGS)
 
 clean: ## remove .build and bench/results (keeps the DuckDB, Swagger UI and bench data caches)
 	rm -rf .build bench/results
