@@ -1,0 +1,125 @@
+import DeltaLake
+import DuckDB
+import Foundation
+
+/// Writes rows into a Delta table's directory as Parquet data files and describes them as
+/// `add` actions (with statistics), ready for a commit.
+///
+/// - Files are named as Spark names them, `part-00000-<uuid>-c000.snappy.parquet`, and
+///   compressed with Snappy (what every Delta reader reads; Spark's default).
+/// - Partitioned tables get Hive-style directories (`region=north/`, NULL as
+///   `__HIVE_DEFAULT_PARTITION__`, escaped as Spark escapes them); partition columns are
+///   not stored in the files, only in the `add` action's `partitionValues`.
+/// - Files hold at most about ``targetFileSize`` bytes each (DuckDB's `FILE_SIZE_BYTES`,
+///   checked per row group).
+///
+/// DuckDB writes into a private `_swiftlake-write-<uuid>` directory inside the table
+/// (ignored by readers, on the same file system); each finished file is then moved to a new,
+/// unique name in its partition directory, where no reader looks until a commit names it.
+/// ``discard()`` deletes every file written, for operations that fail before committing.
+final class DataFileWriter: @unchecked Sendable {
+    /// The default target size of a data file: 128 MiB.
+    static let defaultTargetFileSize: Int64 = 128 * 1024 * 1024
+    static let partColumn = "__swiftlake_part"
+    static let fileColumn = "__swiftlake_file"
+
+    let tableLocation: String
+    let schema: DeltaSchema
+    let partitionColumns: [String]
+    let configuration: [String: String]
+    let targetFileSize: Int64
+    /// Absolute paths of the files moved into the table so far.
+    private(set) var written: [String] = []
+    private var fileIndex = 0
+
+    /// A writer for the table at `tableLocation` (an absolute directory) with `schema`.
+    init(tableLocation: String, schema: DeltaSchema, partitionColumns: [String], configuration: [String: String],
+         targetFileSize: Int64? = nil) {
+        self.tableLocation = tableLocation
+        self.schema = schema
+        self.partitionColumns = partitionColumns
+        self.configuration = configuration
+        self.targetFileSize = targetFileSize ?? Int64(configuration["delta.targetFileSize"] ?? "").flatMap { $0 > 0 ? $0 : nil }
+            ?? Self.defaultTargetFileSize
+    }
+
+    /// Writes the rows of `relation` (a table or view on `connection` with the table's
+    /// columns, typed as the table's DuckDB types) and returns their `add` actions.
+    /// Nothing is written for no rows.
+    func write(relation: String, on connection: Connection) throws -> [AddFile] {
+        let staging = tableLocation + "/_swiftlake-write-" + UUID().uuidString.lowercased()
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let dataFields = schema.fields.filter { !partitionColumns.contains($0.name) }
+        guard !dataFields.isEmpty else {
+            throw SwiftLakeError.invalid("no_data_columns", "Every column of the table is a partition column; a Delta data file needs at least one other column.")
+        }
+        let dataList = dataFields.map { "r." + SQL.identifier($0.name) }.joined(separator: ", ")
+        var options = ["FORMAT parquet", "COMPRESSION snappy", "FILE_SIZE_BYTES \(targetFileSize)", "RETURN_FILES true"]
+        var partitionValues: [Int: [String: String?]] = [:]
+        let select: String
+        let partsTable = "__swiftlake_parts_" + UUID().uuidString.prefix(8).lowercased()
+        if partitionColumns.isEmpty {
+            select = "SELECT \(dataList) FROM \(relation) AS r"
+        } else {
+            let names = partitionColumns.map(SQL.identifier).joined(separator: ", ")
+            try connection.execute("CREATE TEMP TABLE \(partsTable) AS SELECT row_number() OVER () AS id, * FROM (SELECT DISTINCT \(names) FROM \(relation))")
+            let rows = try connection.query("SELECT id, \(names) FROM \(partsTable)").rows()
+            for row in rows {
+                var values: [String: String?] = [:]
+                for (i, column) in partitionColumns.enumerated() {
+                    let type = schema.field(named: column)?.type ?? .primitive(.string)
+                    values[column] = try PartitionPath.serialize(row[i + 1], type: type, column: column)
+                }
+                partitionValues[row[0].intValue] = values
+            }
+            let join = partitionColumns.map { "r.\(SQL.identifier($0)) IS NOT DISTINCT FROM p.\(SQL.identifier($0))" }.joined(separator: " AND ")
+            select = "SELECT \(dataList), p.id AS \(Self.partColumn) FROM \(relation) AS r JOIN \(partsTable) AS p ON \(join)"
+            options.append("PARTITION_BY (\(Self.partColumn))")
+        }
+        defer { if !partitionColumns.isEmpty { try? connection.execute("DROP TABLE IF EXISTS \(partsTable)") } }
+
+        let result = try connection.query("COPY (\(select)) TO \(SQL.literal(staging)) (\(options.joined(separator: ", ")))").rows()
+        var files: [String] = []
+        if let row = result.first, row.count > 1, case .list(let items) = row[1] {
+            for case .varchar(let file) in items { files.append(file) }
+        }
+        guard !files.isEmpty else { return [] }
+
+        let statistics = FileStatistics(dataFields: dataFields, configuration: configuration)
+        let stats = statistics.statistics(from: try connection.query(statistics.query(files: files, fileColumn: Self.fileColumn)).rows())
+        var adds: [AddFile] = []
+        for file in files.sorted() {
+            guard let fileStats = stats[file], fileStats.numRecords > 0 else { continue }
+            var values: [String: String?] = [:]
+            var directory = ""
+            if !partitionColumns.isEmpty {
+                let parent = (file as NSString).deletingLastPathComponent
+                let id = Int((parent as NSString).lastPathComponent.split(separator: "=").last ?? "") ?? -1
+                guard let found = partitionValues[id] else {
+                    throw SwiftLakeError(.internal, code: "partition_lost", "DuckDB wrote \(file) into an unknown partition directory.")
+                }
+                values = found
+                directory = partitionColumns.map { PartitionPath.directory(column: $0, value: found[$0] ?? nil) }.joined(separator: "/") + "/"
+            }
+            let name = String(format: "part-%05d-", fileIndex) + UUID().uuidString.lowercased() + "-c000.snappy.parquet"
+            fileIndex += 1
+            let relative = directory + name
+            let destination = tableLocation + "/" + relative
+            try FileManager.default.createDirectory(atPath: tableLocation + "/" + directory, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: file, toPath: destination)
+            written.append(destination)
+            let attributes = try FileManager.default.attributesOfItem(atPath: destination)
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            adds.append(AddFile(path: PartitionPath.logPath(relative), partitionValues: values, size: size,
+                                modificationTime: CommitInfoBuilder.now(), dataChange: true, stats: fileStats.json))
+        }
+        return adds
+    }
+
+    /// Deletes every file this writer moved into the table (after a failure, before any
+    /// commit names them).
+    func discard() {
+        for file in written { try? FileManager.default.removeItem(atPath: file) }
+        written = []
+    }
+}

@@ -1,0 +1,128 @@
+import DeltaLake
+import DuckDB
+import Foundation
+
+/// What the Delta write operations share: finding or preparing the table, refusing what
+/// cannot be written, committing (and cleaning up when a commit fails), refreshing the
+/// snapshot cache.
+extension Lakehouse {
+    /// The `engineInfo` commits of this library record.
+    static var deltaEngineInfo: String { "SwiftLake/\(version)" }
+
+    /// The table at `path`, which may not exist yet (its directory is created, with its
+    /// parents, inside the data roots when `create`).
+    func deltaWriteTable(_ path: String, create: Bool) throws -> DeltaTable {
+        let location: String
+        if create {
+            location = try roots.output(path)
+            try FileManager.default.createDirectory(atPath: location, withIntermediateDirectories: true)
+        } else {
+            location = try roots.existing(path)
+        }
+        return DeltaTable(path: location, checkpointReader: DuckDBCheckpointReader(engine: duckdb))
+    }
+
+    /// The latest snapshot, or nil when there is no Delta table at the location.
+    func latestSnapshotIfExists(_ table: DeltaTable) async throws -> Snapshot? {
+        let logDirectory = table.builder.location + "/_delta_log"
+        guard FileManager.default.fileExists(atPath: logDirectory) else { return nil }
+        do {
+            return try await deltaSnapshots.snapshot(of: table, version: nil)
+        } catch let error as DeltaError where error.kind == .notFound {
+            return nil
+        } catch let error as DeltaError {
+            throw SwiftLakeError(error)
+        }
+    }
+
+    /// A transaction on `snapshot`, refusing tables this library cannot write (422).
+    func startDeltaTransaction(_ table: DeltaTable, from snapshot: Snapshot, operation: String,
+                               parameters: [String: DeltaLake.JSONValue]) throws -> Transaction {
+        do {
+            return try table.startTransaction(from: snapshot, operation: operation, parameters: parameters)
+        } catch let error as DeltaError {
+            throw SwiftLakeError(error)
+        }
+    }
+
+    /// Commits `transaction`; when the commit fails, the files `writer` wrote are deleted so
+    /// the table is left exactly as it was. Afterwards the snapshot cache holds the new version.
+    func commitDelta(_ transaction: Transaction, metrics: [String: DeltaLake.JSONValue], writer: DataFileWriter?) async throws -> Int64 {
+        let result: CommitResult
+        do {
+            result = try await transaction.commit(metrics: metrics, engineInfo: Self.deltaEngineInfo)
+        } catch let error as DeltaError {
+            writer?.discard()
+            throw SwiftLakeError(error)
+        } catch {
+            writer?.discard()
+            throw error
+        }
+        _ = try? await deltaSnapshots.snapshot(of: transaction.table, version: nil)
+        return result.version
+    }
+
+    /// Runs `body` on an engine connection; files the writer wrote are deleted if it throws.
+    func withDeltaWriter<T: Sendable>(_ writer: DataFileWriter, parquetFiles: [String] = [], progress: ProgressHandler?,
+                                      _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await duckdb.withConnection(parquetFiles: parquetFiles, progress: progress, body)
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+
+    /// A view over `files` of `snapshot` for counting and rewriting rows file by file.
+    func deltaTargetScan(_ snapshot: Snapshot, files: [AddFile]) async throws -> DeltaTargetScan {
+        let located = files.map { (path: DeltaTargetScan.absolutePath($0, in: snapshot), add: $0) }
+        let present = try await parquetColumns(located.map(\.path))
+        return DeltaTargetScan(snapshot: snapshot, files: located, presentColumns: present,
+                               view: "__swiftlake_target_" + UUID().uuidString.prefix(8).lowercased())
+    }
+
+    /// The files of `snapshot` whose statistics and partition values may satisfy `predicate`
+    /// (all files when it is nil).
+    func deltaCandidates(_ snapshot: Snapshot, predicate: String?) async throws -> [AddFile] {
+        guard let predicate else { return snapshot.activeFiles }
+        let skipping = try await skippingPredicate(statement: "SELECT * FROM t WHERE \(predicate)")
+        let filter = FileSkipping(snapshot: snapshot)
+        return snapshot.activeFiles.filter { filter.mayMatch($0, skipping) }
+    }
+
+    /// Per file of `scan`: rows, and rows matching `predicate`.
+    static func matchCounts(_ scan: DeltaTargetScan, predicate: String, on connection: Connection) throws -> [String: (total: Int64, matched: Int64)] {
+        let file = SQL.identifier(DeltaTargetScan.fileColumn)
+        let rows = try connection.query("""
+            SELECT \(file), count(*), count(*) FILTER (WHERE coalesce((\(predicate)), false)) FROM \(scan.view) GROUP BY 1
+            """).rows()
+        var counts: [String: (Int64, Int64)] = [:]
+        for row in rows {
+            if case .varchar(let path) = row[0] { counts[path] = (Int64(row[1].intValue), Int64(row[2].intValue)) }
+        }
+        return counts
+    }
+
+    /// The Spark-style metric map of a result (values become strings in the commit).
+    static func sparkMetrics(_ pairs: [(String, Int64)], elapsedMs: Double) -> [String: DeltaLake.JSONValue] {
+        var metrics: [String: DeltaLake.JSONValue] = [:]
+        for (name, value) in pairs { metrics[name] = .int(value) }
+        metrics["executionTimeMs"] = .int(Int64(elapsedMs))
+        return metrics
+    }
+}
+
+extension DeltaLake.JSONValue {
+    /// A request's JSON value as a Delta JSON value (whole numbers become integers).
+    init(request value: SwiftLake.JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let d): self = d.rounded() == d && abs(d) < 9e15 ? .int(Int64(d)) : .double(d)
+        case .exactNumber(let text): self = Int64(text).map(DeltaLake.JSONValue.int) ?? .double(Double(text) ?? 0)
+        case .string(let s): self = .string(s)
+        case .array(let items): self = .array(items.map(DeltaLake.JSONValue.init(request:)))
+        case .object(let members): self = .object(members.mapValues(DeltaLake.JSONValue.init(request:)))
+        }
+    }
+}
