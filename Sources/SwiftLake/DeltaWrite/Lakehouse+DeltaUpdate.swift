@@ -1,0 +1,93 @@
+import DeltaLake
+import DuckDB
+import Foundation
+
+extension Lakehouse {
+    /// Sets columns to SQL expressions on the rows matching the predicate (every row
+    /// without one) in one `UPDATE` commit.
+    ///
+    /// Only files with matching rows are rewritten (copy-on-write): each is removed and its
+    /// rows written again, changed where they match; files that file skipping rules out
+    /// are not read. Expressions see the row's current values and are cast to the column's
+    /// type; a NULL in a NOT NULL column, an unknown column or a bad expression is a 400 and
+    /// nothing changes. Updating a partition column moves rows to their new partition.
+    /// When no row matches nothing is committed.
+    public func deltaUpdate(_ request: DeltaUpdateRequest, progress: ProgressHandler? = nil) async throws -> DeltaWriteResult {
+        let started = ContinuousClock.now
+        guard !request.updates.isEmpty else {
+            throw SwiftLakeError.invalid("nothing_to_do", "Give at least one column to set in 'updates', e.g. {\"price\": \"price * 1.1\"}.")
+        }
+        let table = try deltaWriteTable(request.path, create: false)
+        guard let snapshot = try await latestSnapshotIfExists(table) else {
+            throw SwiftLakeError.notFound("delta_not_found", "No Delta table at '\(request.path)' (no _delta_log). Check the path.")
+        }
+        for column in request.updates.keys where snapshot.schema.field(named: column) == nil {
+            throw SwiftLakeError.invalid("unknown_column",
+                "'updates' sets '\(column)', which the table does not have. Its columns: \(snapshot.schema.fields.map(\.name).joined(separator: ", ")).")
+        }
+        let predicate = request.predicate.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let parameters: [String: DeltaLake.JSONValue] = predicate.map { ["predicate": .array([.string($0)])] } ?? [:]
+        var transaction = try startDeltaTransaction(table, from: snapshot, operation: "UPDATE", parameters: parameters)
+
+        let candidates = try await deltaCandidates(snapshot, predicate: predicate)
+        let scan = try await deltaTargetScan(snapshot, files: candidates)
+        let cow = CopyOnWrite(scan: scan, predicate: predicate ?? "true")
+        let writer = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
+                                    partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
+        var select: [String] = []
+        for field in snapshot.schema.fields {
+            let name = SQL.identifier(field.name)
+            if let expression = request.updates[field.name] {
+                let type = try DeltaColumnTypes.duckDBType(field.type, column: field.name)
+                select.append("CASE WHEN \(cow.matches) THEN CAST((\(expression)) AS \(type)) ELSE \(name) END AS \(name)")
+            } else {
+                select.append(name)
+            }
+        }
+        let updates = request.updates
+        let selectList = select.joined(separator: ", ")
+        let notNullCheck = DeltaWritePlan(schema: snapshot.schema, addedColumns: [], selectList: "")
+        let work = try await withDeltaWriter(writer, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile]) in
+            let staged = "__swiftlake_update_" + UUID().uuidString.prefix(8).lowercased()
+            defer {
+                try? connection.execute("DROP TABLE IF EXISTS \(staged)")
+                try? connection.execute(scan.teardown())
+            }
+            try connection.execute(scan.setup())
+            if let predicate { try ReadOnlyStatement.validateExpression(predicate, over: scan.view, on: connection, field: "predicate") }
+            for (column, expression) in updates.sorted(by: { $0.key < $1.key }) {
+                try ReadOnlyStatement.validateExpression(expression, over: scan.view, on: connection, field: "updates.\(column)")
+            }
+            let touched = try cow.touched(on: connection)
+            guard !touched.isEmpty else { return ([], []) }
+            let paths = touched.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
+            try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT * FROM \(cow.rows(of: paths, select: selectList))")
+            try notNullCheck.checkNotNull(relation: staged, on: connection)
+            return (touched, try writer.write(relation: staged, on: connection))
+        }
+        var result = DeltaWriteResult(version: snapshot.version, operation: "UPDATE", committed: false)
+        guard !work.0.isEmpty else {
+            result.elapsedMs = (ContinuousClock.now - started).milliseconds
+            return result
+        }
+        let removed = work.0.map(\.add), adds = work.1
+        let updated = work.0.reduce(0) { $0 + $1.matched }, copied = work.0.reduce(0) { $0 + $1.total - $1.matched }
+        transaction.remove(removed)
+        transaction.add(adds)
+        let addedBytes = adds.reduce(0) { $0 + $1.size }, removedBytes = removed.reduce(0) { $0 + $1.size }
+        let metrics = Self.sparkMetrics([
+            ("numRemovedFiles", Int64(removed.count)), ("numAddedFiles", Int64(adds.count)), ("numUpdatedRows", updated),
+            ("numCopiedRows", copied), ("numAddedChangeFiles", 0), ("numRemovedBytes", removedBytes), ("numAddedBytes", addedBytes),
+        ], elapsedMs: (ContinuousClock.now - started).milliseconds)
+        result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
+        result.committed = true
+        result.rowsUpdated = updated
+        result.rowsCopied = copied
+        result.filesAdded = adds.count
+        result.filesRemoved = removed.count
+        result.bytesAdded = addedBytes
+        result.bytesRemoved = removedBytes
+        result.elapsedMs = (ContinuousClock.now - started).milliseconds
+        return result
+    }
+}
