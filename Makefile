@@ -58,10 +58,15 @@ run: build ## start the service on HOST:PORT (127.0.0.1:8000) over ROOT (./data,
 	exec $(BIN) serve --host $(HOST) --port $(PORT) --root $(ROOT)
 
 # SWIFTLAKE_TEST_FULL=1 tells tests that need external tools (Python oracles,
-# later Spark and S3 servers) that those must run, not skip.
+# the S3 server, later Spark) that those must run, not skip. moto_server runs on
+# 127.0.0.1 for the S3 tests (SWIFTLAKE_S3_ENDPOINT), in a state directory of this
+# run's own, and is stopped however the tests end.
 test: deps ## build and run every test (debug); exit status is swift test's
 	@export SWIFTLAKE_TEST_FULL=1; $(SWAGGER_ENV); \
 	$(SWIFT) build --build-tests; \
+	export SWIFTLAKE_MOTO_DIR="$$(mktemp -d)"; \
+	trap 'scripts/moto-server.sh stop; rm -rf "$$SWIFTLAKE_MOTO_DIR"' EXIT; \
+	SWIFTLAKE_S3_ENDPOINT="$$(scripts/moto-server.sh start)"; export SWIFTLAKE_S3_ENDPOINT; \
 	$(SWIFT) test $(TEST_ARGS)
 
 bench: build ## REST vs direct DuckDB on TPC-H Q1/Q6 (SF1); writes docs/BENCHMARKS.md

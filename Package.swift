@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // libduckdb, found through pkg-config (scripts/setup-duckdb.sh builds and caches it).
@@ -32,7 +36,16 @@ let package = Package(
             dependencies: ["CDuckDB"],
             exclude: ["README.md"]
         ),
-        .target(name: "ObjectStore", exclude: ["README.md"]),
+        .target(
+            name: "ObjectStore",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["README.md"]
+        ),
         .target(name: "DeltaLake", dependencies: ["ObjectStore"], exclude: ["README.md"]),
         .target(
             name: "SwiftLake",
@@ -49,6 +62,7 @@ let package = Package(
             dependencies: [
                 "SwiftLake",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -71,6 +85,7 @@ let package = Package(
         ),
         .executableTarget(name: "swiftlake-bench", dependencies: ["DeltaLake", "SwiftLake", "ObjectStore"], path: "bench/Sources/swiftlake-bench"),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
         // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
         .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB", "SwiftLake"],
                     exclude: ["delta_rs_oracle.py"]),
@@ -83,6 +98,7 @@ let package = Package(
                 "SwiftLakeServer",
                 "SwiftLake",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -19,9 +19,9 @@ REQUIREMENTS=(
   "duckdb==2.0.0"       # oracle for query results; same version as the embedded engine; bench baseline
   "pyarrow"             # reads/writes Parquet in tests, independently of DuckDB
   "deltalake==1.6.6"    # delta-rs, the Delta Lake interoperability oracle (DeltaLakeTests)
+  "moto[server]>=5.1"  # moto_server, a local S3 endpoint for the ObjectStore tests (>=5.1: If-None-Match on PutObject)
   # Added by later issues:
   # "pyspark==4.3.0"    # Spark Connect server for the Spark engine tests
-  # "moto[server]"      # moto_server, a real S3 endpoint for ObjectStore tests
 )
 # ---------------------------------------------------------------------------
 
