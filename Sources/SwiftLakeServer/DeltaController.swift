@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import SwiftLake
 
@@ -30,6 +31,11 @@ struct DeltaController: Sendable {
         }
     }
 
+    /// Headers of a `format: parquet` read: the version read, files opened and skipped.
+    static let versionHeader = HTTPField.Name("X-Delta-Version")!
+    static let filesScannedHeader = HTTPField.Name("X-Delta-Files-Scanned")!
+    static let filesSkippedHeader = HTTPField.Name("X-Delta-Files-Skipped")!
+
     var routes: [Route] {
         var routes: [Route] = []
         for prefix in ["/api/delta", "/api/spark/delta"] {
@@ -47,12 +53,18 @@ struct DeltaController: Sendable {
         var body = try await request.decodeJSON(DeltaReadRequest.self, maxBytes: maxBodyBytes)
         let accept = request.headers[values: .accept].joined(separator: ",")
         let format = body.format ?? OutputFormat(acceptHeader: accept) ?? .json
-        guard format != .parquet else {
-            throw SwiftLakeError(.invalidRequest, code: "unsupported_format",
-                                 "Delta reads stream json, ndjson, csv or arrow; parquet output is not offered here.")
-        }
         body.format = format
         let streamer = QueryStreamer(metrics: metrics, route: context.endpointPath ?? request.uri.path, logger: context.logger)
+        if format == .parquet {
+            // One Parquet file; what the read was travels in headers.
+            let export = try await lakehouse.deltaExportParquet(body)
+            let headers: HTTPFields = [
+                Self.versionHeader: String(export.version),
+                Self.filesScannedHeader: String(export.filesScanned),
+                Self.filesSkippedHeader: String(export.filesSkipped),
+            ]
+            return try await streamer.parquetResponse(export.file, context: context, extraHeaders: headers)
+        }
         let result = try await lakehouse.deltaRead(body)
         return streamer.response(for: result.cursor, format: format, extraFields: result.extraFields)
     }

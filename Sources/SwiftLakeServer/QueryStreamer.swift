@@ -53,7 +53,8 @@ struct QueryStreamer: Sendable {
     }
 
     /// A staged Parquet file streamed in 1 MiB chunks with its length, then deleted.
-    func parquetResponse(_ file: StagedFile, context: BasicRequestContext) async throws -> Response {
+    func parquetResponse(_ file: StagedFile, context: BasicRequestContext,
+                         extraHeaders: HTTPFields = [:]) async throws -> Response {
         let size = file.size
         let content: ResponseBody
         do {
@@ -73,9 +74,9 @@ struct QueryStreamer: Sendable {
                 throw error
             }
         }
-        return Response(
-            status: .ok,
-            headers: [.contentType: OutputFormat.parquet.contentType, .contentDisposition: "attachment; filename=\"result.parquet\""],
-            body: body)
+        var headers: HTTPFields = [.contentType: OutputFormat.parquet.contentType,
+                                   .contentDisposition: "attachment; filename=\"result.parquet\""]
+        headers.append(contentsOf: extraHeaders)
+        return Response(status: .ok, headers: headers, body: body)
     }
 }

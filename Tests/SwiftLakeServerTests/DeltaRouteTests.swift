@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import SwiftLake
@@ -59,6 +60,28 @@ private let deltaCorpus: String = {
                 """).json()
             #expect((body["rows"] as? [[Any]])?.first?.compactMap(int) == [1, 8, 8])
             #expect(int(body["version"]) == 1)
+        }
+    }
+
+    @Test func parquetOutputHoldsTheRowsAndTheHeadersSayWhatWasRead() async throws {
+        let lakehouse = try Lakehouse(configuration: LakehouseConfiguration(roots: [deltaCorpus]))
+        let app = try buildApplication(lakehouse: lakehouse, options: testOptions(), logger: Logger(label: "delta-route-tests"))
+        try await app.test(.router) { client in
+            // table-with-dv-small: ids 0–9 written at v0; v1's deletion vector deletes 0 and 9.
+            let response = try await client.post("/api/delta/read", json: """
+                {"path": "\(deltaCorpus)/table-with-dv-small", "sql": "SELECT value FROM t ORDER BY value", "format": "parquet"}
+                """)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/vnd.apache.parquet")
+            #expect(response.headers[HTTPField.Name("X-Delta-Version")!] == "1")
+            #expect(response.headers[HTTPField.Name("X-Delta-Files-Scanned")!] == "1")
+            #expect(response.headers[HTTPField.Name("X-Delta-Files-Skipped")!] == "0")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("delta-export-\(UUID().uuidString).parquet")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try Data(response.bytes).write(to: file)
+            let reader = try Lakehouse(configuration: LakehouseConfiguration(roots: [file.deletingLastPathComponent().path]))
+            let rows = try await reader.query(ParquetQueryRequest(paths: [file.path], sql: "SELECT list(value ORDER BY value) FROM t")).collect()
+            #expect(rows.rows[0][0].description == "[1, 2, 3, 4, 5, 6, 7, 8]")
         }
     }
 }

@@ -30,6 +30,31 @@ extension Lakehouse {
     /// Only files whose partition values and statistics can satisfy the request's `filter`
     /// (or the `WHERE` of its `sql`) are opened; ``DeltaReadResult`` says how many.
     public func deltaRead(_ request: DeltaReadRequest, progress: ProgressHandler? = nil) async throws -> DeltaReadResult {
+        let plan = try await deltaReadPlan(request)
+        // A Delta table's data files are never rewritten in place: their footers may always be cached.
+        let cursor = try await QueryCursor.open(engine: duckdb, setup: plan.definition, statement: plan.statement, limit: plan.limit,
+                                                parquetFiles: [], progress: progress)
+        return DeltaReadResult(cursor: cursor, version: plan.version, filesScanned: plan.filesScanned,
+                               filesSkipped: plan.filesSkipped)
+    }
+
+    /// Runs a Delta read and writes its whole result (up to the limit) as one Parquet file in
+    /// the staging area; the caller streams it and then deletes it.
+    public func deltaExportParquet(_ request: DeltaReadRequest, progress: ProgressHandler? = nil) async throws -> DeltaExport {
+        let plan = try await deltaReadPlan(request)
+        let output = duckdb.stagingPath(extension: "parquet")
+        try await duckdb.withConnection(progress: progress) { connection in
+            try self.duckdb.defineTable(plan.definition, on: connection)
+            _ = try ReadOnlyStatement.prepare(plan.statement, on: connection)
+            try connection.execute("COPY (SELECT * FROM (\(plan.statement)) LIMIT \(plan.limit)) TO \(SQL.literal(output)) (FORMAT parquet, COMPRESSION zstd)")
+        }
+        return DeltaExport(file: StagedFile(path: output), version: plan.version, filesScanned: plan.filesScanned,
+                           filesSkipped: plan.filesSkipped)
+    }
+
+    /// What a read scans: the snapshot it asks for, the files that can match its filter, and
+    /// the definition of `t` over them.
+    private func deltaReadPlan(_ request: DeltaReadRequest) async throws -> DeltaReadPlan {
         let table = try deltaTable(request.path)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
@@ -52,12 +77,9 @@ extension Lakehouse {
             }
         }
         let present = try await parquetColumns(files.map(\.path))
-        let setup = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deleted, presentColumns: present).definition()
-        // A Delta table's data files are never rewritten in place: their footers may always be cached.
-        let cursor = try await QueryCursor.open(engine: duckdb, setup: setup, statement: statement, limit: limit,
-                                                parquetFiles: [], progress: progress)
-        return DeltaReadResult(cursor: cursor, version: snapshot.version, filesScanned: kept.count,
-                               filesSkipped: snapshot.activeFiles.count - kept.count)
+        let definition = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deleted, presentColumns: present).definition()
+        return DeltaReadPlan(definition: definition, statement: statement, limit: limit, version: snapshot.version,
+                             filesScanned: kept.count, filesSkipped: snapshot.activeFiles.count - kept.count)
     }
 
     /// A table's commits, newest first (at most `limit`).
