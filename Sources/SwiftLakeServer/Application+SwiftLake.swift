@@ -26,6 +26,7 @@ public func buildRouter(lakehouse: Lakehouse, options: ServerOptions) -> Router<
     let routes = ParquetController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes, metrics: metrics).routes
         + DeltaController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes, metrics: metrics).routes
         + DeltaWriteController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes).routes
+        + DeltaMaintenanceController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes).routes
         + HealthController(lakehouse: lakehouse, authToken: options.authToken).routes
         + MetricsController(metrics: metrics).routes
         + DocsController(spec: spec, page: SwaggerUIPage(directory: options.swaggerUIDirectory)).routes

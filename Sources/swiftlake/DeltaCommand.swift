@@ -11,6 +11,9 @@ struct DeltaCommand: AsyncParsableCommand {
             DeltaDetailCommand.self,
             DeltaFilesCommand.self,
             DeltaCreateCommand.self, DeltaWriteCommand.self, DeltaDeleteCommand.self, DeltaUpdateCommand.self,
+            DeltaCheckpointCommand.self,
+            DeltaVacuumCommand.self,
+            DeltaRestoreCommand.self,
         ])
 }
 
