@@ -57,7 +57,7 @@ func hideCommits(_ table: String, through version: Int64) throws {
 
 /// delta-rs's view of a table version: the version, the active files (relative, sorted),
 /// and its rows as a count and an order-independent digest.
-struct DeltaRsView: Decodable, Equatable, Sendable {
+struct DeltaRsDigest: Decodable, Equatable, Sendable {
     var version: Int64
     var files: [String]
     var count: Int
@@ -68,7 +68,7 @@ struct DeltaRsView: Decodable, Equatable, Sendable {
 /// Asks delta-rs 1.6.6 (one python process) how it reads each `(path, version)`; `nil`
 /// when python is missing (the test is then skipped, unless the full suite was asked for).
 /// A table delta-rs cannot open fails the test with its error.
-func deltaRsViews(_ tables: [(path: String, version: Int64?)]) throws -> [DeltaRsView]? {
+func deltaRsViews(_ tables: [(path: String, version: Int64?)]) throws -> [DeltaRsDigest]? {
     let script = #"""
 import hashlib, json, os, sys, urllib.parse
 import deltalake
@@ -90,7 +90,7 @@ print(json.dumps(out))
     let request = "[" + tables.map { "{\"path\": \(DeltaLake.JSONValue.string($0.path)), \"version\": \($0.version.map(String.init) ?? "null")}" }
         .joined(separator: ", ") + "]"
     guard let output = try runPythonOracle(script, [request]) else { return nil }
-    return try JSONDecoder().decode([DeltaRsView].self, from: Data(output.utf8))
+    return try JSONDecoder().decode([DeltaRsDigest].self, from: Data(output.utf8))
 }
 
 /// Runs a delta-rs (`deltalake`) python snippet with `sys.argv[1]` = `table`; `nil` when
