@@ -48,6 +48,25 @@ struct DeltaWriteDMLTests {
         #expect(try await ourRows(lake, path, columns: ["id"]).isEmpty)
     }
 
+    @Test("on a partitioned table, a delete or update that statistics rule out everywhere changes nothing")
+    func partitionedPredicateMatchingNoFile() async throws {
+        let (lake, dir) = try makeWriteLake()
+        let path = dir.file("p")
+        let rows = (1...6).map { ["id": DeltaRowValue.int(Int64($0)), "region": .string($0 % 2 == 0 ? "east" : "west")] }
+        _ = try await lake.deltaWrite(DeltaWriteRequest(path: path, rows: rows, partitionColumns: ["region"]))
+        let log = try FileManager.default.contentsOfDirectory(atPath: path + "/_delta_log").sorted()
+
+        let delete = try await lake.deltaDelete(DeltaDeleteRequest(path: path, predicate: "id > 1000"))
+        #expect(!delete.committed && delete.version == 0 && delete.rowsDeleted == 0)
+        let update = try await lake.deltaUpdate(DeltaUpdateRequest(path: path, predicate: "id > 1000", updates: ["id": "id + 1"]))
+        #expect(!update.committed && update.version == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path + "/_delta_log").sorted() == log)
+
+        let east = try await lake.deltaDelete(DeltaDeleteRequest(path: path, predicate: "region = 'east' AND id > 3"))
+        #expect(east.committed && east.rowsDeleted == 2 && east.rowsCopied == 1)
+        #expect(try await ourRows(lake, path, columns: ["id"]) == ["id=1", "id=2", "id=3", "id=5"])
+    }
+
     @Test("update rewrites only the files with matching rows; delta-rs reads the changed rows")
     func updateCopyOnWrite() async throws {
         let (lake, dir) = try makeWriteLake()

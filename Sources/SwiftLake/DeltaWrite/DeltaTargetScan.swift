@@ -42,8 +42,10 @@ struct DeltaTargetScan {
             }
         }
         guard !files.isEmpty else {
-            select.append("CAST(NULL AS VARCHAR) AS \(fileColumn)")
-            return "CREATE OR REPLACE TEMP VIEW \(view) AS SELECT \(select.joined(separator: ", ")) WHERE false"
+            // No files (all ruled out): an empty view of the same columns, reading nothing.
+            let empty = snapshot.schema.fields.map { "\(DeltaScan.typedNull($0.type)) AS \(SQL.identifier($0.name))" }
+            let columns = empty + ["CAST(NULL AS VARCHAR) AS \(fileColumn)"]
+            return "CREATE OR REPLACE TEMP VIEW \(view) AS SELECT \(columns.joined(separator: ", ")) WHERE false"
         }
         select.append("d.\(fileColumn) AS \(fileColumn)")
         var statements: [String] = []
