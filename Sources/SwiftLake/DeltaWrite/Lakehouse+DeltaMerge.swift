@@ -1,0 +1,105 @@
+import DeltaLake
+import DuckDB
+import Foundation
+
+extension Lakehouse {
+    /// Merges source rows into the Delta table at the request's path in one `MERGE` commit,
+    /// with Spark's semantics:
+    ///
+    /// - Each target row some source row matches (`on`) takes the first `matched` clause
+    ///   whose condition holds (update, update_all or delete); each source row no target row
+    ///   matches takes the first `not_matched` clause (insert, insert_all); each target row no
+    ///   source row matches takes the first `not_matched_by_source` clause (update, delete).
+    ///   Rows no clause takes stay as they are.
+    /// - Several source rows matching one target row is a 400
+    ///   (`multiple_source_rows_match`, Spark's `DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE`)
+    ///   unless the only matched clause is an unconditional delete; nothing is written.
+    /// - Copy-on-write: only target files with rows a clause changes are rewritten (removed
+    ///   and written again with their other rows); inserted rows go to new files.
+    /// - Target files no source row can match are not read: the `on` condition's top-level
+    ///   equalities `t.col = s.col` become a file-skipping predicate over the source's keys
+    ///   (``DeltaMergeKeys``). With `not_matched_by_source` clauses every file is read.
+    /// - The commit records that it read the whole table (Delta's rule for MERGE: any
+    ///   concurrent removal, or concurrent non-blind add, is a conflict, 409), even for an
+    ///   insert-only merge, which must see every row that could match.
+    ///
+    /// Metrics and `operationParameters` use Spark's names (`numTargetRowsInserted`, …;
+    /// `predicate`, `matchedPredicates`, …). When nothing changes, nothing is committed.
+    public func deltaMerge(_ request: DeltaMergeRequest, progress: ProgressHandler? = nil) async throws -> DeltaMergeResult {
+        let started = ContinuousClock.now
+        let sourceAlias = request.sourceAlias ?? "s", targetAlias = request.targetAlias ?? "t"
+        for alias in [sourceAlias, targetAlias] where alias.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) == nil {
+            throw SwiftLakeError.invalid("invalid_alias", "The alias '\(alias)' must be a plain SQL name (letters, digits, _).")
+        }
+        guard sourceAlias.lowercased() != targetAlias.lowercased() else {
+            throw SwiftLakeError.invalid("invalid_alias", "'source_alias' and 'target_alias' must differ; both are '\(sourceAlias)'.")
+        }
+        guard !request.on.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw SwiftLakeError.invalid("missing_on", "Give the join condition in 'on', e.g. \"\(targetAlias).id = \(sourceAlias).id\".")
+        }
+        let table = try deltaWriteTable(request.path, create: false)
+        guard let snapshot = try await latestSnapshotIfExists(table) else {
+            throw SwiftLakeError.notFound("delta_not_found", "No Delta table at '\(request.path)' (no _delta_log). Check the path.")
+        }
+        // Checks the clauses' shape before reading anything (the source columns come later).
+        _ = try DeltaMergePlan(clauses: request.clauses, schema: snapshot.schema, sourceAlias: sourceAlias,
+                               targetAlias: targetAlias, sourceColumns: [])
+        let keys = DeltaMergeKeys(on: request.on, targetAlias: targetAlias, sourceAlias: sourceAlias)
+        let source = try await stageMergeSource(request, target: snapshot, keys: keys, progress: progress)
+        defer { source.remove() }
+        let plan = try DeltaMergePlan(clauses: request.clauses, schema: snapshot.schema, sourceAlias: sourceAlias,
+                                      targetAlias: targetAlias, sourceColumns: source.columns.map(\.name))
+        let parameters: [String: DeltaLake.JSONValue] = [
+            "predicate": .string(request.on),
+            "matchedPredicates": .string(plan.predicates(.matched)),
+            "notMatchedPredicates": .string(plan.predicates(.notMatched)),
+            "notMatchedBySourcePredicates": .string(plan.predicates(.notMatchedBySource)),
+        ]
+        var transaction = try startDeltaTransaction(table, from: snapshot, operation: "MERGE", parameters: parameters)
+        // A merge depends on every row that could match, wherever it is.
+        transaction.recordRead(.wholeTable)
+
+        let candidates: [AddFile]
+        if !plan.numbers(.notMatchedBySource).isEmpty {
+            candidates = snapshot.activeFiles
+        } else if source.matchesNothing {
+            candidates = []
+        } else {
+            candidates = try await deltaCandidates(snapshot, predicate: source.keyPredicate)
+        }
+        let scan = try await deltaTargetScan(snapshot, files: candidates)
+        let writer = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
+                                    partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
+        let run = DeltaMergeRun(plan: plan, scan: scan, sourceFile: source.file, on: request.on,
+                                sourceAlias: sourceAlias, targetAlias: targetAlias)
+        let outcome = try await withDeltaWriter(writer, progress: progress) { connection in
+            try run.execute(writer: writer, on: connection)
+        }
+
+        var metrics = outcome.counts
+        metrics["numSourceRows"] = source.rowCount
+        let removed = outcome.touched
+        let adds = outcome.adds
+        metrics["numTargetFilesAdded"] = Int64(adds.count)
+        metrics["numTargetFilesRemoved"] = Int64(removed.count)
+        metrics["numTargetChangeFilesAdded"] = 0
+        metrics["numTargetBytesAdded"] = adds.reduce(0) { $0 + $1.size }
+        metrics["numTargetBytesRemoved"] = removed.reduce(0) { $0 + $1.size }
+        var result = DeltaMergeResult(version: snapshot.version, committed: false, metrics: metrics,
+                                      filesScanned: candidates.count, filesSkipped: snapshot.activeFiles.count - candidates.count)
+        guard !removed.isEmpty || !adds.isEmpty else {
+            writer.discard()
+            result.elapsedMs = (ContinuousClock.now - started).milliseconds
+            return result
+        }
+        transaction.remove(removed)
+        transaction.add(adds)
+        let elapsed = (ContinuousClock.now - started).milliseconds
+        result.metrics["executionTimeMs"] = Int64(elapsed)
+        let commitMetrics = Self.sparkMetrics(metrics.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, elapsedMs: elapsed)
+        result.version = try await commitDelta(transaction, metrics: commitMetrics, writer: writer)
+        result.committed = true
+        result.elapsedMs = (ContinuousClock.now - started).milliseconds
+        return result
+    }
+}

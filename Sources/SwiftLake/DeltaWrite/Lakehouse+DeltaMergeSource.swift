@@ -1,0 +1,126 @@
+import DeltaLake
+import DuckDB
+import Foundation
+
+/// A MERGE's source rows, staged once as a Parquet file (so both passes of the merge see the
+/// same rows), with its columns and what file skipping can learn from its join keys.
+struct DeltaMergeStagedSource: Sendable {
+    /// The staged Parquet file; deleted by ``remove()``.
+    let file: String
+    /// Column name → DuckDB type.
+    let columns: [(name: String, type: String)]
+    /// Source rows.
+    let rowCount: Int64
+    /// A predicate over the target's columns that every target row the merge can match
+    /// satisfies (`nil`: any row may match), and whether no row can match at all.
+    var keyPredicate: String?
+    var matchesNothing = false
+
+    func remove() { try? FileManager.default.removeItem(atPath: file) }
+}
+
+extension Lakehouse {
+    /// Stages the source of `request` (rows, Parquet files or a Delta table, reshaped by
+    /// `sql`) and works out the key predicate for file skipping (see ``DeltaMergeKeys``).
+    func stageMergeSource(_ request: DeltaMergeRequest, target: Snapshot, keys: DeltaMergeKeys,
+                          progress: ProgressHandler?) async throws -> DeltaMergeStagedSource {
+        let source = request.source
+        let given = [source.rows != nil, source.sourcePaths != nil, source.delta != nil].filter { $0 }.count
+        guard given == 1 else {
+            throw SwiftLakeError.invalid(given == 0 ? "missing_source" : "conflicting_fields",
+                "Give the merge source in exactly one of 'source.rows' (JSON objects), 'source.source_paths' (Parquet files) or 'source.delta' ({\"path\": …, \"version\": …}), optionally reshaped by 'source.sql'.")
+        }
+        var definition: String, statement: String, parquetFiles: [String] = []
+        var cleanup: [String] = []
+        defer { for file in cleanup { try? FileManager.default.removeItem(atPath: file) } }
+        if let delta = source.delta {
+            let limit = configuration.maxRows
+            let export = try await deltaExportParquet(DeltaReadRequest(path: delta.path, version: delta.version, sql: source.sql, limit: limit),
+                                                      progress: progress)
+            cleanup.append(export.file.path)
+            definition = "SELECT * FROM read_parquet(\(SQL.literal(export.file.path)))"
+            statement = "SELECT * FROM t"
+        } else {
+            let input = try DeltaWriteInput.prepare(
+                DeltaWriteRequest(path: request.path, rows: source.rows, sourcePaths: source.sourcePaths, sql: source.sql),
+                schema: target.schema, roots: roots, stagingPath: duckdb.stagingPath(extension: "json"))
+            if let staged = input.stagedFile { cleanup.append(staged) }
+            definition = input.source
+            statement = input.statement
+            parquetFiles = input.parquetFiles
+        }
+        let file = duckdb.stagingPath(extension: "parquet")
+        let maxRows = Int64(configuration.maxRows)
+        let isDelta = source.delta != nil
+        let (setup, select) = (definition, statement)
+        do {
+            return try await duckdb.withConnection(parquetFiles: parquetFiles, progress: progress) { connection in
+                try self.duckdb.defineTable(setup: "CREATE OR REPLACE TEMP VIEW t AS \(setup)", on: connection, force: true)
+                _ = try ReadOnlyStatement.prepare(select, on: connection)
+                try connection.execute("COPY (\(select)) TO \(SQL.literal(file)) (FORMAT parquet)")
+                let relation = "read_parquet(\(SQL.literal(file)))"
+                let described = try connection.query("DESCRIBE SELECT * FROM \(relation)").rows()
+                var columns: [(String, String)] = []
+                for row in described {
+                    if case .varchar(let name) = row[0], case .varchar(let type) = row[1] { columns.append((name, type)) }
+                }
+                let count = Int64(try connection.query("SELECT count(*) FROM \(relation)").rows()[0][0].intValue)
+                if isDelta && count >= maxRows {
+                    throw SwiftLakeError.invalid("source_too_large",
+                        "The Delta source has \(maxRows) rows or more, the most a merge reads from a table source (max_rows). Narrow it with 'source.sql' or merge in parts.")
+                }
+                var staged = DeltaMergeStagedSource(file: file, columns: columns, rowCount: count)
+                try Self.mergeKeyPredicate(keys, source: &staged, relation: relation, target: target, on: connection)
+                return staged
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: file)
+            throw error
+        }
+    }
+
+    /// Fills in the key predicate of `source` from its key columns' values.
+    static func mergeKeyPredicate(_ keys: DeltaMergeKeys, source: inout DeltaMergeStagedSource, relation: String,
+                                  target: Snapshot, on connection: Connection) throws {
+        var parts: [String] = []
+        for pair in keys.pairs {
+            guard let field = target.schema.field(named: pair.target),
+                  let sourceType = source.columns.first(where: { $0.name == pair.source })?.type,
+                  Self.keyTypesAgree(sourceType, field.type) else { continue }
+            let column = SQL.identifier(pair.source)
+            let values = try connection.query("""
+                SELECT DISTINCT CAST(\(column) AS VARCHAR) FROM \(relation) WHERE \(column) IS NOT NULL LIMIT \(DeltaMergeKeys.inListLimit + 1)
+                """).rows().compactMap { row -> String? in if case .varchar(let v) = row[0] { return v } else { return nil } }
+            if values.isEmpty {
+                source.matchesNothing = true
+                return
+            }
+            let name = SQL.identifier(pair.target)
+            if values.count <= DeltaMergeKeys.inListLimit {
+                let literals = values.compactMap { DeltaMergeKeys.literal($0, type: field.type) }
+                if literals.count == values.count { parts.append("\(name) IN (\(literals.joined(separator: ", ")))") }
+            } else {
+                let bounds = try connection.query("SELECT CAST(min(\(column)) AS VARCHAR), CAST(max(\(column)) AS VARCHAR) FROM \(relation)").rows()[0]
+                if case .varchar(let low) = bounds[0], case .varchar(let high) = bounds[1],
+                   let lo = DeltaMergeKeys.literal(low, type: field.type), let hi = DeltaMergeKeys.literal(high, type: field.type) {
+                    parts.append("\(name) BETWEEN \(lo) AND \(hi)")
+                }
+            }
+        }
+        source.keyPredicate = parts.isEmpty ? nil : parts.joined(separator: " AND ")
+    }
+
+    /// Whether source keys of DuckDB type `duckType` compare with a target column of `type`
+    /// as the literals file skipping would use (integers with integers, text with strings,
+    /// dates with dates).
+    static func keyTypesAgree(_ duckType: String, _ type: DataType) -> Bool {
+        guard case .primitive(let primitive) = type else { return false }
+        let integers: Set<String> = ["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"]
+        switch primitive {
+        case .byte, .short, .integer, .long: return integers.contains(duckType)
+        case .string: return duckType == "VARCHAR"
+        case .date: return duckType == "DATE"
+        default: return false
+        }
+    }
+}
