@@ -46,7 +46,10 @@ extension Lakehouse {
     }
 
     /// Commits `transaction`; when the commit fails, the files `writer` wrote are deleted so
-    /// the table is left exactly as it was. Afterwards the snapshot cache holds the new version.
+    /// the table is left exactly as it was. Afterwards the snapshot cache holds the new version,
+    /// and the table is checkpointed when the version is a multiple of its
+    /// `delta.checkpointInterval` (100 unless set), as Spark and delta-rs do; a failed
+    /// checkpoint does not fail the commit (reads replay a few more commits until the next).
     func commitDelta(_ transaction: Transaction, metrics: [String: DeltaLake.JSONValue], writer: DataFileWriter?) async throws -> Int64 {
         let result: CommitResult
         do {
@@ -59,6 +62,9 @@ extension Lakehouse {
             throw error
         }
         _ = try? await deltaSnapshots.snapshot(of: transaction.table, version: nil)
+        if !result.skipped {
+            await deltaCheckpointIfDue(path: transaction.table.builder.location, version: result.version)
+        }
         return result.version
     }
 
