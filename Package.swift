@@ -89,7 +89,9 @@ let package = Package(
         // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
         .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB", "SwiftLake"],
                     exclude: ["delta_rs_oracle.py"]),
-        .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB", "DeltaLake"]),
+        // The delta-rs rows oracle (delta_rows_oracle.py run by python3), shared by the test targets.
+        .target(name: "DeltaOracle", path: "Tests/DeltaOracle", exclude: ["delta_rows_oracle.py"]),
+        .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB", "DeltaLake", "DeltaOracle"]),
         // Runs the built `swiftlake` executable as a user would.
         .testTarget(name: "SwiftLakeCLITests", dependencies: ["swiftlake"]),
         .testTarget(
@@ -97,6 +99,7 @@ let package = Package(
             dependencies: [
                 "SwiftLakeServer",
                 "SwiftLake",
+                "DeltaOracle",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import DeltaOracle
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -7,11 +8,7 @@ import SwiftLakeServer
 import Testing
 
 /// The shared Delta corpus next to the repository.
-private let deltaCorpus: String = {
-    let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-    return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus/delta-rs-tables").path
-}()
+private let deltaCorpus = corpusDeltaTables
 
 @Suite struct DeltaRouteTests {
     @Test func readStreamsRowsWithVersionAndFileCounts() async throws {
