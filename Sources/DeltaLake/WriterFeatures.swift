@@ -2,14 +2,15 @@
 /// check that refuses the rest (PROTOCOL.md, "Table Features", "Writer Requirements").
 ///
 /// A feature is supported only when this layer, with no help from the engine, keeps every
-/// writer requirement it has. Several features are supported only while they are inactive
+/// writer requirement it has (CHECK constraints are the engine's to check: see
+/// ``constraints(of:)``). Several features are supported only while they are inactive
 /// (nothing to enforce); the check looks at the schema and properties to tell.
 ///
 /// | Feature | Supported | Why |
 /// |---|---|---|
 /// | `appendOnly` | yes | removes with `dataChange: true` are refused while `delta.appendOnly` is true |
 /// | `invariants` | while no column has `delta.invariants` | rows are not checked |
-/// | `checkConstraints` | while no `delta.constraints.*` property exists | rows are not checked |
+/// | `checkConstraints` | yes | the engine checks rows against every `delta.constraints.*` property before it commits (SwiftLake's `ConstraintCheck`); this layer only records them |
 /// | `changeDataFeed` | while `delta.enableChangeDataFeed` is not true | no `cdc` files are written |
 /// | `generatedColumns` | while no column has `delta.generationExpression` | values are not computed |
 /// | `identityColumns` | while no column has `delta.identity.*` | ids are not assigned |
@@ -69,6 +70,17 @@ public enum WriterFeatures {
         }
     }
 
+    /// The table's CHECK constraints (`delta.constraints.<name>` properties), name → SQL
+    /// expression, which every row a writer adds must satisfy (a NULL result violates, as in
+    /// Spark). Committing rows is allowed here; checking them is the engine's job.
+    public static func constraints(of metadata: Metadata) -> [String: String] {
+        var found: [String: String] = [:]
+        for (key, value) in metadata.configuration where key.hasPrefix("delta.constraints.") {
+            found[String(key.dropFirst("delta.constraints.".count))] = value
+        }
+        return found
+    }
+
     /// For a conditionally supported feature: why it is active on this table (so it cannot
     /// be written here), or `nil` when there is nothing to enforce.
     static func whyActive(_ feature: String, metadata: Metadata) throws -> String? {
@@ -76,9 +88,6 @@ public enum WriterFeatures {
         switch feature {
         case "invariants":
             return try fieldWithMetadata(metadata, key: "delta.invariants").map { "column '\($0)' has an invariant" }
-        case "checkConstraints":
-            return config.keys.filter { $0.hasPrefix("delta.constraints.") }.sorted().first
-                .map { "the table has the CHECK constraint \($0)" }
         case "changeDataFeed":
             return config["delta.enableChangeDataFeed"]?.lowercased() == "true"
                 ? "delta.enableChangeDataFeed is true, so changes need cdc files" : nil

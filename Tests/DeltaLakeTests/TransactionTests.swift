@@ -149,7 +149,6 @@ import Testing
         ("rowTracking", DeltaProtocol(minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["appendOnly", "rowTracking"]), [String: String]()),
         ("deletionVectors", DeltaProtocol(minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors"]), [:]),
         ("inCommitTimestamp", DeltaProtocol(minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["inCommitTimestamp"]), [:]),
-        ("checkConstraints", DeltaProtocol(minReaderVersion: 1, minWriterVersion: 3), ["delta.constraints.positive": "id > 0"]),
         ("changeDataFeed", DeltaProtocol(minReaderVersion: 1, minWriterVersion: 4), ["delta.enableChangeDataFeed": "true"]),
         ("columnMapping", DeltaProtocol(minReaderVersion: 2, minWriterVersion: 5), ["delta.columnMapping.mode": "name"]),
         ("writerVersion8", DeltaProtocol(minReaderVersion: 1, minWriterVersion: 8), [:]),
@@ -173,6 +172,19 @@ import Testing
         var txn = try await table.startTransaction()
         txn.add([WriteFixtures.file("b.parquet")])
         #expect(try await txn.commit().version == 1)
+    }
+
+    @Test func aTableWithCheckConstraintsCanBeCommittedToAndListsThem() async throws {
+        // The engine checks rows against the constraints (SwiftLake: ConstraintCheck); this layer commits.
+        for proto in [DeltaProtocol(minReaderVersion: 1, minWriterVersion: 3),
+                      DeltaProtocol(minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["checkConstraints"])] {
+            let table = try await handWrittenTable(proto, configuration: ["delta.constraints.positive": "id > 0"])
+            let snapshot = try await table.snapshot()
+            #expect(WriterFeatures.constraints(of: snapshot.metadata) == ["positive": "id > 0"])
+            var txn = try table.startTransaction(from: snapshot)
+            txn.add([WriteFixtures.file("b.parquet")])
+            #expect(try await txn.commit().version == 1)
+        }
     }
 
     @Test func aColumnWithAnInvariantStopsWrites() async throws {

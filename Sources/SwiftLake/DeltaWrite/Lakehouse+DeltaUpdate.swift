@@ -63,6 +63,7 @@ extension Lakehouse {
             let paths = touched.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
             try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT * FROM \(cow.rows(of: paths, select: selectList))")
             try notNullCheck.checkNotNull(relation: staged, on: connection)
+            try ConstraintCheck(configuration: snapshot.metadata.configuration).check(relation: staged, on: connection)
             return (touched, try writer.write(relation: staged, on: connection))
         }
         var result = DeltaWriteResult(version: snapshot.version, operation: "UPDATE", committed: false)

@@ -90,6 +90,7 @@ extension Lakehouse {
             do {
                 try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT \(plan.selectList) FROM (\(input.statement)) AS src")
                 try plan.checkNotNull(relation: staged, on: connection)
+                try ConstraintCheck(configuration: configuration).check(relation: staged, on: connection)
                 let inserted = Int64(try connection.query("SELECT count(*) FROM \(staged)").rows()[0][0].intValue)
                 var outcome = WriteOutcome(plan: plan, writer: writer, rowsInserted: inserted)
                 if let scanned { try connection.execute(scanned.setup()) }
