@@ -27,6 +27,7 @@ public func buildRouter(lakehouse: Lakehouse, options: ServerOptions) -> Router<
         + DeltaController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes, metrics: metrics).routes
         + DeltaWriteController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes).routes
         + DeltaMaintenanceController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes).routes
+        + DeltaTableOpsController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes).routes
         + HealthController(lakehouse: lakehouse, authToken: options.authToken).routes
         + MetricsController(metrics: metrics).routes
         + DocsController(spec: spec, page: SwaggerUIPage(directory: options.swaggerUIDirectory)).routes

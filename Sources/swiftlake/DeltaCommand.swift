@@ -14,6 +14,7 @@ struct DeltaCommand: AsyncParsableCommand {
             DeltaCheckpointCommand.self,
             DeltaVacuumCommand.self,
             DeltaRestoreCommand.self,
+            DeltaOptimizeCommand.self, DeltaConvertCommand.self, DeltaAddConstraintCommand.self, DeltaDropConstraintCommand.self,
         ])
 }
 

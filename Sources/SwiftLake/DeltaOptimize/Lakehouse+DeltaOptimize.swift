@@ -116,7 +116,6 @@ extension Lakehouse {
         }
         result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
         result.committed = true
-        _ = await deltaCheckpointIfDue(path: request.path, version: result.version)
         result.elapsedMs = (ContinuousClock.now - started).milliseconds
         return result
     }
