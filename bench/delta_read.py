@@ -51,6 +51,7 @@ Usage (from the repository root; `make bench-delta` builds and runs it):
     python3 bench/delta_read.py --write-docs docs/BENCHMARKS.md
     python3 bench/delta_read.py --generate-only            # just make/reuse the tables
     python3 bench/delta_read.py --only snapshot --reps 20  # one part only
+    python3 bench/delta_read.py --docs-from bench/results/delta_read-….json --write-docs docs/BENCHMARKS.md
 """
 
 from __future__ import annotations
@@ -609,8 +610,10 @@ run. Every number is a ratio SwiftLake/delta-rs: below 1 SwiftLake is faster.
     100`, and delta-rs's `create_checkpoint()` after every 100th commit (the
     versions its own post-commit hook picks: 99, 199, …, 9999; the hook itself
     is off because it also lists the whole log on every commit, which doubles
-    the generation time). The log holds 10,000 JSON commits and 100 classic
-    checkpoints; version *v* has *v*+1 active files.
+    the generation time; the writer reopens the table after each checkpoint,
+    because a `DeltaTable` object that follows many commits gets slower with
+    each one). The log holds 10,000 JSON commits and 100 classic checkpoints;
+    version *v* has *v*+1 active files.
   - a table of **10,000,000 rows** in 10 data files (10 appends), columns
     `id BIGINT, ts TIMESTAMP, category STRING (8 values), amount DOUBLE,
     quantity INT, flag BOOLEAN`.
@@ -681,7 +684,7 @@ above comes from each run. Re-profile after changing the code paths named.
   whole listing in both readers (delta-rs is slow there too).
 - **Checkpoint rows go through JSON trees.** `DuckDBCheckpointReader` fetches
   each row as DuckDB `Value`s, builds a `[String: JSONValue]` dictionary per
-  struct and `Action(json:)` decodes that: about 40% of the latest snapshot.
+  struct and `Action(json:)` decodes that: 40–50% of the latest snapshot.
   DuckDB's fetch of the rows is about a third of that; the rest is building
   and decoding the dictionaries (hashing, allocation, reference counting).
   Decoding the `add` columns straight from the vectors would avoid the
@@ -705,10 +708,45 @@ above comes from each run. Re-profile after changing the code paths named.
 - **The aggregate** is a parallel Parquet scan on both sides (DuckDB vs
   DataFusion) and comes out near parity; the REST round trip adds a few
   milliseconds.
+- **On a busy machine SwiftLake's snapshot loads suffer more than
+  delta-rs's** (compare the runs above): the listing is thousands of `stat`
+  system calls (its phase time tripled under load), and the checkpoint read
+  likely also loses time handing work between Swift tasks, the engine's
+  blocking executor and DuckDB's worker threads, each waiting for a core.
 """
 
 
-def section_markdown(results: dict) -> str:
+def short_label(label: str) -> str:
+    """'snapshot, cold: version 5,000: …' -> 'snapshot 5,000'; 'full read, aggregate …' -> 'aggregate'."""
+    if label.startswith("snapshot, cold: version "):
+        rest = label[len("snapshot, cold: version "):].split(":")[0]
+        return "snapshot " + rest
+    if "aggregate" in label:
+        return "aggregate, 10M rows" if "10,000,000" in label else "aggregate"
+    if "Arrow" in label:
+        return "all rows as Arrow"
+    return label
+
+
+def other_runs_table(results: dict, others: list[dict]) -> str:
+    labels = [row["label"] for row in results["rows"]]
+    out = ["Every run kept for this section, same program and data (ratios SwiftLake/delta-rs of the medians; "
+           "the higher the load, the noisier):", "",
+           "| run | load (1 min) start/end | " + " | ".join(map(short_label, labels)) + " |",
+           "|---|---|" + "---:|" * len(labels)]
+    for run in [results] + others:
+        by_label = {row["label"]: row for row in run["rows"]}
+        cells = []
+        for label in labels:
+            row = by_label.get(label)
+            cells.append(f"{row['swiftlake']['median'] / row['deltars']['median']:.2f}×" if row else "n/a")
+        tag = " (the tables above)" if run is results else ""
+        out.append(f"| {run['machine']['date']}{tag} | {run['loadavg_1min']['start']}/{run['loadavg_1min']['end']} | "
+                   + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def section_markdown(results: dict, others: list[dict] | None = None) -> str:
     m = results["machine"]
     parts = [SECTION, "", DOC_METHOD, "### Results", ""]
     gen = results["data"]
@@ -737,6 +775,8 @@ def section_markdown(results: dict) -> str:
     extra = extra_table(results)
     if extra:
         parts += [extra]
+    if others:
+        parts += [other_runs_table(results, others)]
     parts += [PROFILE_NOTES]
     parts += ["Re-run with `make bench-delta`; raw timings are saved under `bench/results/` (not committed).", ""]
     return "\n".join(parts)
@@ -809,7 +849,16 @@ def main() -> None:
     p.add_argument("--results-dir", type=Path, default=REPO / "bench/results")
     p.add_argument("--write-docs", type=Path, help="replace (or append) the section in this Markdown file")
     p.add_argument("--generate-only", action="store_true", help="make (or reuse) the tables and stop")
+    p.add_argument("--docs-from", type=Path, nargs="+", metavar="RESULTS_JSON",
+                   help="measure nothing: write the --write-docs section from saved bench/results/delta_read-*.json "
+                        "files; the first gives the tables, the others a summary of their ratios")
     a = p.parse_args()
+    if a.docs_from:
+        if not a.write_docs:
+            p.error("--docs-from needs --write-docs")
+        runs = [json.loads(f.read_text()) for f in a.docs_from]
+        write_section(a.write_docs, section_markdown(runs[0], runs[1:]))
+        return
     if a.reps < 1 or a.read_reps < 1 or a.warmup < 0:
         p.error("--reps and --read-reps must be >= 1, --warmup >= 0")
     if a.commits < 2 or a.checkpoint_interval < 1:
