@@ -1,9 +1,10 @@
 import Hummingbird
 import SwiftLake
 
-/// The Delta write endpoints: `POST /api/delta/{create,write,delete,update}`, and the old
-/// Python service's `POST /api/spark/delta/{write,delete,update}` with the same requests and
-/// answers. Each answers with a ``DeltaWriteResult`` (version and metrics).
+/// The Delta write endpoints: `POST /api/delta/{create,write,delete,update,merge}`, and the old
+/// Python service's `POST /api/spark/delta/{write,delete,update,merge}` with the same requests and
+/// answers. Each answers with a ``DeltaWriteResult`` (version and metrics), merge with a
+/// ``DeltaMergeResult`` (version and Spark's merge metrics).
 struct DeltaWriteController: Sendable {
     let lakehouse: Lakehouse
     let maxBodyBytes: Int
@@ -14,6 +15,7 @@ struct DeltaWriteController: Sendable {
             routes.append(Route(.post, "\(prefix)/write") { try await write($0, context: $1) })
             routes.append(Route(.post, "\(prefix)/delete") { try await delete($0, context: $1) })
             routes.append(Route(.post, "\(prefix)/update") { try await update($0, context: $1) })
+            routes.append(Route(.post, "\(prefix)/merge") { try await merge($0, context: $1) })
         }
         return routes
     }
@@ -40,5 +42,11 @@ struct DeltaWriteController: Sendable {
     func update(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(DeltaUpdateRequest.self, maxBytes: maxBodyBytes)
         return try Response.json(try await lakehouse.deltaUpdate(body))
+    }
+
+    /// Merges source rows into a table (Spark's MERGE INTO).
+    func merge(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(DeltaMergeRequest.self, maxBytes: maxBodyBytes)
+        return try Response.json(try await lakehouse.deltaMerge(body))
     }
 }

@@ -10,7 +10,7 @@ struct DeltaCommand: AsyncParsableCommand {
             DeltaHistoryCommand.self,
             DeltaDetailCommand.self,
             DeltaFilesCommand.self,
-            DeltaCreateCommand.self, DeltaWriteCommand.self, DeltaDeleteCommand.self, DeltaUpdateCommand.self,
+            DeltaCreateCommand.self, DeltaWriteCommand.self, DeltaDeleteCommand.self, DeltaUpdateCommand.self, DeltaMergeCommand.self,
             DeltaCheckpointCommand.self,
             DeltaVacuumCommand.self,
             DeltaRestoreCommand.self,
