@@ -44,8 +44,9 @@ actor StressLedger {
 /// Eight writers, each with its own ``Lakehouse`` (no shared caches, as separate servers),
 /// append, update, delete and merge on one table at once. Each owns a key range
 /// (`writer × 1000 + …`): a counter row (`id = writer × 1000`) that its updates and merges
-/// increment together with a counter row all writers share (lost updates show there), a seed row, rows it appends and merges in, and rows it deletes. A conflict
-/// (409) is retried after a random pause; anything else is a failure.
+/// increment together with a counter row all writers share (lost updates show there), a
+/// seed row, rows it appends and merges in, and rows it deletes. A conflict (409) is
+/// retried after a random pause; anything else is a failure.
 ///
 /// Afterwards: versions 0…N are contiguous with one commit file each, and N is the number
 /// of successful operations (plus the creating write); each success's version is distinct
