@@ -38,10 +38,18 @@ func temporaryCopy(of name: String) throws -> String {
 }
 
 /// Runs `python3 script args…` and returns its stdout, or `nil` with the reason.
+///
+/// A `-c` script that runs to its end leaves without interpreter teardown: deltalake's native
+/// threads sometimes abort the process while Python shuts down ("terminate called without an
+/// active exception"), which failed tests whose work was done.
 func runPython(_ arguments: [String]) -> (output: Data?, problem: String?) {
     let python = ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3"
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    var arguments = arguments
+    if arguments.count >= 2, arguments[0] == "-c" {
+        arguments[1] += "\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_sys.stderr.flush()\n_os._exit(0)\n"
+    }
     process.arguments = [python] + arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -57,6 +57,11 @@ func expectError(_ kind: SwiftLakeError.Kind, _ body: () async throws -> Void,
     return nil
 }
 
+/// Appended to oracle scripts that ran to the end: flush and leave without interpreter
+/// teardown. deltalake's native threads sometimes abort the process while Python shuts down
+/// ("terminate called without an active exception"), which failed tests whose work was done.
+let pythonExitWithoutTeardown = "\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_sys.stderr.flush()\n_os._exit(0)\n"
+
 /// Runs `python3` with a script and arguments; returns stdout. Returns nil (and says why)
 /// when Python or its `duckdb` package is missing and the full suite was not requested;
 /// under `make test` (SWIFTLAKE_TEST_FULL=1) a missing oracle fails the test.
@@ -82,7 +87,7 @@ func runPythonOracle(_ script: String, _ arguments: [String] = []) throws -> Str
         print("SKIPPED: python3 with duckdb==2.0.0 not found; run scripts/setup-python.sh (make test does)")
         return nil
     }
-    let (status, stdout, stderr) = try run(["-c", script] + arguments)
+    let (status, stdout, stderr) = try run(["-c", script + pythonExitWithoutTeardown] + arguments)
     guard status == 0 else {
         Issue.record("python oracle failed: \(stderr)")
         return nil
