@@ -172,11 +172,9 @@ struct DeltaMergePlan: Sendable {
             case .delete: "delete"
             case .insert, .insertAll: "insert"
             }
-            var object: [String: DeltaLake.JSONValue] = ["actionType": .string(type)]
-            if let condition = clause.condition { object["predicate"] = .string(condition) }
-            // predicate first, as Spark orders it
-            let predicate = object["predicate"].map { "\"predicate\":\($0.description)," } ?? ""
-            return "{\(predicate)\"actionType\":\(DeltaLake.JSONValue.string(type).description)}"
+            // predicate first, as Spark orders the fields
+            let predicate = clause.condition.map { "\"predicate\":\(DeltaLake.JSONValue.string($0).description)," } ?? ""
+            return "{\(predicate)\"actionType\":\"\(type)\"}"
         }
         return "[" + items.joined(separator: ",") + "]"
     }
