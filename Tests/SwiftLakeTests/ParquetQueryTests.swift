@@ -128,9 +128,10 @@ struct ParquetQueryTests {
     }
 
     @Test func aQueryOverTheTimeLimitIsStopped() async throws {
-        // Two seconds: long enough for the follow-up query on a loaded machine, far too short for
-        // the 10¹² pairs of the cross join.
-        let (lake, _) = try await makeSampleLake(timeout: .seconds(2))
+        // Ten seconds: long enough for the follow-up query while the whole suite runs in
+        // parallel on two cores (two seconds was not), far too short for the 10¹² rows of
+        // the cross join.
+        let (lake, _) = try await makeSampleLake(timeout: .seconds(10))
         let error = await expectError(.timeout) {
             _ = try await lake.query(ParquetQueryRequest(paths: ["sales.parquet"],
                                                          sql: "SELECT count(*) FROM t a, t b, t c WHERE (a.id * b.id + c.id) % 1000003 = 7")).collect()
