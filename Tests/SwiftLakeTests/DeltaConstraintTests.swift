@@ -66,6 +66,27 @@ import Testing
         #expect(try await lake.deltaOptimize(DeltaOptimizeRequest(path: table)).committed)
     }
 
+    @Test("MERGE refuses updated or inserted rows that violate a constraint, and writes nothing")
+    func mergeEnforces() async throws {
+        let (lake, table) = try await Self.table()
+        _ = try await lake.deltaAddConstraint(path: table, name: "pos", expression: "amount > 0")
+        let before = Self.state(table)
+        for rows in [[Self.row(1, .double(-5))], [Self.row(9, .double(-1))], [Self.row(9, .null)]] {
+            let error = await expectError(.unprocessable) {
+                _ = try await lake.deltaMerge(DeltaMergeRequest(
+                    path: table, source: DeltaMergeSource(rows: rows), on: "t.id = s.id",
+                    clauses: [DeltaMergeClause(when: .matched, action: .updateAll),
+                              DeltaMergeClause(when: .notMatched, action: .insertAll)]))
+            }
+            #expect(error?.code == "check_constraint_violation")
+            #expect(Self.state(table) == before)
+        }
+        let fine = try await lake.deltaMerge(DeltaMergeRequest(
+            path: table, source: DeltaMergeSource(rows: [Self.row(1, .double(9)), Self.row(9, .double(2))]), on: "t.id = s.id",
+            clauses: [DeltaMergeClause(when: .matched, action: .updateAll), DeltaMergeClause(when: .notMatched, action: .insertAll)]))
+        #expect(fine.committed && fine.version == 2)
+    }
+
     @Test("a constraint existing rows violate is a 422 counting them; nothing is committed")
     func addViolated() async throws {
         let (lake, table) = try await Self.table()

@@ -114,6 +114,7 @@ struct DeltaMergeRun: @unchecked Sendable {
             """)
         let notNull = DeltaWritePlan(schema: plan.schema, addedColumns: [], selectList: "")
         try notNull.checkNotNull(relation: out, on: connection)
+        try ConstraintCheck(configuration: writer.configuration).check(relation: out, on: connection)
         let written = Int64(try connection.query("SELECT count(*) FROM \(out)").rows()[0][0].intValue)
         outcome.adds = written > 0 ? try writer.write(relation: out, on: connection) : []
         let touched = Set(touchedPaths)
