@@ -1,7 +1,7 @@
 import DeltaLake
 import Foundation
 
-/// The SQL that defines table `t` over a set of a snapshot's data files.
+/// The SQL that defines table `t` (or another view) over a set of a snapshot's data files.
 ///
 /// - Columns come from the Delta schema, in its order, under their logical names (physical
 ///   names are read under column mapping, at every nesting level: ``NestedColumnMapping``); a
@@ -12,6 +12,8 @@ import Foundation
 /// - Rows deleted by deletion vectors are removed with an anti-join of (file, row index)
 ///   against `file_row_number`: inlined in the SQL up to ``AppendedRows/inlineLimit``
 ///   rows, appended into a temporary table of the query's connection above it.
+/// - With ``exposesFileColumn`` the view also has ``fileColumn``, each row's absolute file
+///   path, so writes can count and rewrite rows file by file (``DeltaTargetScan``).
 struct DeltaScan {
     static let filesTable = "__swiftlake_delta_files"
     static let deletedTable = "__swiftlake_delta_deleted"
@@ -24,6 +26,15 @@ struct DeltaScan {
     let deletedRows: [String: [UInt64]]
     /// The physical columns the files hold, with DuckDB's type names (from `DESCRIBE`).
     let presentColumns: [String: String]
+    /// The view to create.
+    var view = "t"
+    /// Whether the view has ``fileColumn``.
+    var exposesFileColumn = false
+
+    /// The temporary table of the files' partition values.
+    var filesTable: String { view == "t" ? Self.filesTable : view + "_files" }
+    /// The temporary table of inlined deleted rows.
+    var deletedTable: String { view == "t" ? Self.deletedTable : view + "_deleted" }
 
     /// How `t` is (re)created: its SQL, and the deleted rows it anti-joins when there are too
     /// many to inline.
@@ -46,15 +57,21 @@ struct DeltaScan {
             }
         }
         if select.isEmpty { select = ["NULL AS \"_empty\""] }
+        let fileColumn = SQL.identifier(Self.fileColumn)
 
         guard !files.isEmpty else {
-            let empty = snapshot.schema.fields.map { field in
+            var empty = snapshot.schema.fields.map { field in
                 "\(Self.typedNull(field.type)) AS \(SQL.identifier(field.name))"
             }
-            return TableDefinition(sql: "CREATE OR REPLACE TEMP VIEW t AS SELECT \((empty.isEmpty ? ["NULL AS \"_empty\""] : empty).joined(separator: ", ")) WHERE false")
+            if empty.isEmpty { empty = ["NULL AS \"_empty\""] }
+            if exposesFileColumn { empty.append("CAST(NULL AS VARCHAR) AS \(fileColumn)") }
+            return TableDefinition(sql: "CREATE OR REPLACE TEMP VIEW \(view) AS SELECT \(empty.joined(separator: ", ")) WHERE false")
         }
+        if exposesFileColumn { select.append("d.\(fileColumn) AS \(fileColumn)") }
 
-        let options = ["hive_partitioning = false", "filename = \(SQL.literal(Self.fileColumn))", "file_row_number = true"]
+        let deleted = deletedRows.filter { !$0.value.isEmpty }
+        var options = ["hive_partitioning = false", "filename = \(SQL.literal(Self.fileColumn))"]
+        if !deleted.isEmpty { options.append("file_row_number = true") }
         var from = "\(SQL.readParquet(files.map(\.path), extraOptions: options)) AS d"
 
         if !partitionColumns.isEmpty {
@@ -66,10 +83,9 @@ struct DeltaScan {
                 rows.append("(" + ([SQL.literal(path)] + values).joined(separator: ", ") + ")")
             }
             let names = ([Self.fileColumn] + fields.map(\.name)).map(SQL.identifier).joined(separator: ", ")
-            statements.append("CREATE OR REPLACE TEMP TABLE \(Self.filesTable) AS SELECT * FROM (VALUES \(rows.joined(separator: ", "))) AS v(\(names))")
-            from += " JOIN \(Self.filesTable) AS f ON d.\(SQL.identifier(Self.fileColumn)) = f.\(SQL.identifier(Self.fileColumn))"
+            statements.append("CREATE OR REPLACE TEMP TABLE \(filesTable) AS SELECT * FROM (VALUES \(rows.joined(separator: ", "))) AS v(\(names))")
+            from += " JOIN \(filesTable) AS f ON d.\(fileColumn) = f.\(fileColumn)"
         }
-        let deleted = deletedRows.filter { !$0.value.isEmpty }
         let deletedCount = deleted.values.reduce(0) { $0 + $1.count }
         var appended: AppendedRows?
         if deletedCount > AppendedRows.inlineLimit {
@@ -82,12 +98,12 @@ struct DeltaScan {
                 "(\(SQL.literal(path)), [\(deleted[path]!.map(String.init).joined(separator: ","))]::UBIGINT[])"
             }
             statements.append("""
-                CREATE OR REPLACE TEMP TABLE \(Self.deletedTable) AS SELECT f AS file, CAST(unnest(r) AS BIGINT) AS row_index \
+                CREATE OR REPLACE TEMP TABLE \(deletedTable) AS SELECT f AS file, CAST(unnest(r) AS BIGINT) AS row_index \
                 FROM (VALUES \(rows.joined(separator: ", "))) AS v(f, r)
                 """)
-            from += " ANTI JOIN \(Self.deletedTable) AS x ON d.\(SQL.identifier(Self.fileColumn)) = x.file AND d.file_row_number = x.row_index"
+            from += " ANTI JOIN \(deletedTable) AS x ON d.\(SQL.identifier(Self.fileColumn)) = x.file AND d.file_row_number = x.row_index"
         }
-        statements.append("CREATE OR REPLACE TEMP VIEW t AS SELECT \(select.joined(separator: ", ")) FROM \(from)")
+        statements.append("CREATE OR REPLACE TEMP VIEW \(view) AS SELECT \(select.joined(separator: ", ")) FROM \(from)")
         return TableDefinition(sql: statements.joined(separator: ";\n"), appendedRows: appended)
     }
 

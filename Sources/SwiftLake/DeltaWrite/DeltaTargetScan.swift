@@ -9,7 +9,7 @@ import Foundation
 /// Only for tables without column mapping and deletion vectors (writes refuse those).
 struct DeltaTargetScan {
     /// The column holding each row's absolute file path.
-    static let fileColumn = "__swiftlake_file"
+    static let fileColumn = DeltaScan.fileColumn
 
     let snapshot: Snapshot
     /// The files to read: absolute paths with their log entries.
@@ -26,46 +26,11 @@ struct DeltaTargetScan {
         return path
     }
 
-    /// The statements that create the view (and a temporary table of partition values).
+    /// The statements that create the view (and a temporary table of partition values): the
+    /// read path's ``DeltaScan``, under this view's name, with the file column.
     func setup() throws -> String {
-        let partitionColumns = snapshot.metadata.partitionColumns
-        let fileColumn = SQL.identifier(Self.fileColumn)
-        var select: [String] = []
-        for field in snapshot.schema.fields {
-            let name = SQL.identifier(field.name)
-            if partitionColumns.contains(field.name) {
-                select.append("f.\(name) AS \(name)")
-            } else if let type = presentColumns[field.name] {
-                select.append("\(DeltaScan.adjusted("d." + name, duckType: type, deltaType: field.type)) AS \(name)")
-            } else {
-                select.append("\(DeltaScan.typedNull(field.type)) AS \(name)")
-            }
-        }
-        guard !files.isEmpty else {
-            // No files (all ruled out): an empty view of the same columns, reading nothing.
-            let empty = snapshot.schema.fields.map { "\(DeltaScan.typedNull($0.type)) AS \(SQL.identifier($0.name))" }
-            let columns = empty + ["CAST(NULL AS VARCHAR) AS \(fileColumn)"]
-            return "CREATE OR REPLACE TEMP VIEW \(view) AS SELECT \(columns.joined(separator: ", ")) WHERE false"
-        }
-        select.append("d.\(fileColumn) AS \(fileColumn)")
-        var statements: [String] = []
-        let options = ["hive_partitioning = false", "filename = \(SQL.literal(Self.fileColumn))"]
-        var from = "\(SQL.readParquet(files.map(\.path), extraOptions: options)) AS d"
-        if !partitionColumns.isEmpty {
-            let fields = partitionColumns.compactMap { snapshot.schema.field(named: $0) }
-            var rows: [String] = []
-            for (path, add) in files {
-                let typed = try PartitionValues.typed(add.partitionValues, schema: snapshot.schema, partitionColumns: partitionColumns)
-                let values = fields.map { DeltaScan.literal(typed[$0.name] ?? .null, type: $0.type) }
-                rows.append("(" + ([SQL.literal(path)] + values).joined(separator: ", ") + ")")
-            }
-            let table = view + "_files"
-            let names = ([Self.fileColumn] + fields.map(\.name)).map(SQL.identifier).joined(separator: ", ")
-            statements.append("CREATE OR REPLACE TEMP TABLE \(table) AS SELECT * FROM (VALUES \(rows.joined(separator: ", "))) AS v(\(names))")
-            from += " JOIN \(table) AS f ON d.\(fileColumn) = f.\(fileColumn)"
-        }
-        statements.append("CREATE OR REPLACE TEMP VIEW \(view) AS SELECT \(select.joined(separator: ", ")) FROM \(from)")
-        return statements.joined(separator: ";\n")
+        try DeltaScan(snapshot: snapshot, files: files, deletedRows: [:], presentColumns: presentColumns,
+                      view: view, exposesFileColumn: true).definition().sql
     }
 
     /// Drops what ``setup()`` created.
