@@ -102,6 +102,41 @@ public final class QueryResult: @unchecked Sendable {
         }
     }
 
+    /// The next chunk of rows kept as DuckDB's vectors (see ``RawChunk``), undecoded; `nil`
+    /// after the last one. Fails as ``nextChunk()`` does, and also when a column has a type the
+    /// module cannot decode, so that a columnar reader's fallback to ``Value``s cannot fail later.
+    public func nextRawChunk() throws -> RawChunk? {
+        try connection.withLock {
+            guard try isOpen() else { return nil }
+            while true {
+                guard let chunk = duckdb_fetch_chunk(result.pointee) else {
+                    if duckdb_result_error(result) != nil {
+                        let error = DuckDBError(result: result, sql: sql, fallback: .execute)
+                        close(.failed(error))
+                        throw error
+                    }
+                    close(.finished)
+                    return nil
+                }
+                guard duckdb_data_chunk_get_size(chunk) > 0 else {
+                    var owned: duckdb_data_chunk? = chunk
+                    duckdb_destroy_data_chunk(&owned)
+                    continue
+                }
+                let raw = RawChunk(taking: chunk, readers: readers)
+                if let name = readers.lazy.compactMap(\.unsupportedName).first {
+                    let error = DuckDBError(
+                        code: .unsupportedType,
+                        message: "The DuckDB module cannot decode values of type \(name); CAST the column to VARCHAR in SQL",
+                        sql: sql)
+                    close(.failed(error))
+                    throw error
+                }
+                return raw
+            }
+        }
+    }
+
     /// Reads all remaining rows.
     public func rows() throws -> [[Value]] {
         var rows: [[Value]] = []

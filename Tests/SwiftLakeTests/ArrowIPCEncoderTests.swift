@@ -551,3 +551,123 @@ private func jsonString(_ text: String) -> String {
     }
     return out + "\""
 }
+
+/// The columnar path: batches that carry DuckDB chunks (``RowBatch/chunk``) are copied vector
+/// by vector (`ArrowChunkWriter`), and must give the very bytes the value path gives.
+@Suite struct ArrowChunkWriterTests {
+    /// Every column type with a direct layout, plus some that fall back to values, each with
+    /// NULLs at a different period (so the chunks' validity masks all differ), over 5000 rows:
+    /// three DuckDB chunks.
+    private static let query = """
+        SELECT i AS id,
+          CASE WHEN i % 3 = 0 THEN NULL ELSE i % 2 = 0 END AS b,
+          CASE WHEN i % 5 = 0 THEN NULL ELSE (i % 100)::TINYINT END AS i8,
+          CASE WHEN i % 7 = 0 THEN NULL ELSE (i % 30000)::SMALLINT END AS i16,
+          CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 7)::INTEGER END AS i32,
+          CASE WHEN i % 13 = 0 THEN NULL ELSE i * 1000000007 END AS i64,
+          CASE WHEN i % 4 = 0 THEN NULL ELSE (i % 200)::UTINYINT END AS u8,
+          CASE WHEN i % 6 = 0 THEN NULL ELSE (i % 60000)::USMALLINT END AS u16,
+          CASE WHEN i % 8 = 0 THEN NULL ELSE (i * 3)::UINTEGER END AS u32,
+          CASE WHEN i % 9 = 0 THEN NULL ELSE (i * 5)::UBIGINT END AS u64,
+          CASE WHEN i % 10 = 0 THEN NULL ELSE i::HUGEINT * -(170141183460469231731687303715884::HUGEINT) END AS hi,
+          CASE WHEN i % 12 = 0 THEN NULL ELSE i::UHUGEINT END AS uhi,
+          CASE WHEN i % 14 = 0 THEN NULL ELSE (i / 8)::FLOAT END AS f32,
+          CASE WHEN i % 15 = 0 THEN NULL ELSE i / 3 END AS f64,
+          CASE WHEN i % 16 = 0 THEN NULL ELSE (i % 999 / 10)::DECIMAL(4,1) END AS dec4,
+          CASE WHEN i % 17 = 0 THEN NULL ELSE (-i / 100)::DECIMAL(9,2) END AS dec9,
+          CASE WHEN i % 18 = 0 THEN NULL ELSE (i * 1.001)::DECIMAL(18,3) END AS dec18,
+          CASE WHEN i % 19 = 0 THEN NULL ELSE (i * 123456789.0123456789)::DECIMAL(38,10) END AS dec38,
+          CASE WHEN i % 20 = 0 THEN NULL WHEN i % 3 = 0 THEN '' WHEN i % 2 = 0 THEN 'short ' || i
+               ELSE 'a longer string, h\u{E9}llo \u{1F600} ' || i END AS s,
+          CASE WHEN i % 21 = 0 THEN NULL ELSE ('\\x00\\xFF' || i::VARCHAR)::BLOB END AS bl,
+          CASE WHEN i % 22 = 0 THEN NULL ELSE DATE '1969-12-01' + i::INTEGER END AS d,
+          CASE WHEN i % 23 = 0 THEN NULL ELSE TIME '00:00:00' + to_seconds(i) END AS t,
+          CASE WHEN i % 24 = 0 THEN NULL ELSE TIMESTAMP '1969-12-31 23:00:00' + to_microseconds(i * 1234567) END AS ts,
+          CASE WHEN i % 25 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i) END AS tstz,
+          CASE WHEN i % 26 = 0 THEN NULL ELSE (TIMESTAMP '2024-01-01' + to_seconds(i))::TIMESTAMP_S END AS ts_s,
+          CASE WHEN i % 27 = 0 THEN NULL ELSE (TIMESTAMP '2024-01-01' + to_milliseconds(i))::TIMESTAMP_MS END AS ts_ms,
+          CASE WHEN i % 28 = 0 THEN NULL ELSE (TIMESTAMP '2024-01-01' + to_microseconds(i))::TIMESTAMP_NS END AS ts_ns,
+          CASE WHEN i % 29 = 0 THEN NULL ELSE to_days(i::INTEGER) END AS iv,
+          CASE WHEN i % 30 = 0 THEN NULL ELSE [i, NULL, i + 1] END AS l,
+          CASE WHEN i % 31 = 0 THEN NULL ELSE {'a': i, 'b': 'x' || i} END AS st,
+          NULL AS n
+        FROM range(5000) r(i)
+        """
+
+    private static func streams(limit: Int) throws -> (columnar: [UInt8], decoded: [UInt8], batches: Int) {
+        let database = try Database()
+        let connection = try database.connect()
+        let result = try connection.query(query)
+        let columns = result.columns.map(ResultColumn.init)
+        var columnar = ArrowIPCEncoder()
+        var decoded = ArrowIPCEncoder()
+        var columnarBytes = columnar.begin(columns: columns)
+        var decodedBytes = decoded.begin(columns: columns)
+        var remaining = limit
+        var batches = 0
+        while remaining > 0, let chunk = try result.nextRawChunk() {
+            let rows = min(remaining, chunk.count)
+            remaining -= rows
+            batches += 1
+            columnarBytes += columnar.encode(RowBatch(chunk: chunk, count: rows))
+            let values = try chunk.decoded(rows: rows)
+            decodedBytes += decoded.encode(RowBatch(columns: values.columns, count: values.count))
+        }
+        let summary = ResultSummary(rowCount: limit - remaining, truncated: false, engine: "duckdb", elapsedMilliseconds: 0)
+        columnarBytes += columnar.end(summary: summary)
+        decodedBytes += decoded.end(summary: summary)
+        return (columnarBytes, decodedBytes, batches)
+    }
+
+    @Test func columnarBatchesAreTheValuePathsBytes() throws {
+        // All 5000 rows (three chunks, the last partial), and a cut inside the second chunk
+        // as the cursor's row limit makes (2049 rows: the cut leaves one row, a partial byte).
+        for limit in [5000, 2049] {
+            let (columnar, decoded, batches) = try Self.streams(limit: limit)
+            #expect(batches == (limit == 5000 ? 3 : 2))
+            #expect(columnar.count == decoded.count)
+            #expect(columnar == decoded, "limit \(limit): the columnar stream differs from the value path's")
+        }
+    }
+
+    @Test func columnarMultiBatchStreamWithNullsReadsIdenticallyInPyArrow() throws {
+        let (columnar, decoded, _) = try Self.streams(limit: 4999)
+        // pyarrow validates the columnar stream fully and reads the same table as from the value path's.
+        let script = """
+            import pyarrow as pa, json, sys
+            def read(path):
+                r = pa.ipc.open_stream(open(path, 'rb'))
+                batches = list(r)
+                t = pa.Table.from_batches(batches, schema=r.schema)
+                t.validate(full=True)
+                return [b.num_rows for b in batches], t
+            sizes, t = read(sys.argv[1])
+            _, expected = read(sys.argv[1] + '.decoded')
+            print(json.dumps({'batches': sizes, 'rows': t.num_rows, 'equal': t.equals(expected),
+                              'nulls': {c: t.column(c).null_count for c in t.column_names},
+                              'schema': str(t.schema) == str(expected.schema),
+                              'pylist': json.dumps(t.to_pylist(), default=str) == json.dumps(expected.to_pylist(), default=str)}))
+            """
+        let companion = FileManager.default.temporaryDirectory.appendingPathComponent("arrow-chunk-\(UUID().uuidString)")
+        try Data(decoded).write(to: companion)
+        defer { try? FileManager.default.removeItem(at: companion) }
+        guard let output = try pyArrow(script.replacingOccurrences(of: "sys.argv[1] + '.decoded'", with: "'\(companion.path)'"),
+                                       stream: columnar) else { return }
+        let result = try ParsedJSON.parse(output)
+        #expect(result["batches"] == (try ParsedJSON.parse("[2048, 2048, 903]")))
+        #expect(result["rows"] == .number("4999"))
+        #expect(result["equal"] == .bool(true))
+        #expect(result["schema"] == .bool(true))
+        #expect(result["pylist"] == .bool(true))
+        // Every nullable column has NULLs: row 0 is NULL in each CASE column.
+        guard case let .object(nulls)? = result["nulls"] else {
+            Issue.record("no null counts in \(output)")
+            return
+        }
+        #expect(nulls.count == 31)
+        for member in nulls where member.key != "id" {
+            #expect(member.value != .number("0"), "column \(member.key) has no NULLs")
+        }
+        #expect(nulls.first { $0.key == "id" }?.value == .number("0"))
+    }
+}

@@ -30,6 +30,10 @@ public struct ArrowIPCEncoder: ResultEncoder {
     /// One `RecordBatch` message (preceded by the `Schema` message if it was held back).
     public mutating func encode(_ batch: RowBatch) -> [UInt8] {
         var out = fields == nil ? writeSchema(sample: batch) : []
+        if let chunk = batch.chunk {
+            out += ArrowRecordBatchEncoder.message(fields: fields ?? [], chunk: chunk, length: batch.count)
+            return out
+        }
         let columnValues = (0..<(fields ?? []).count).map { index -> [Value] in
             // Guard against ragged input: every array must be exactly `count` long.
             let values = index < batch.columns.count ? batch.columns[index] : []

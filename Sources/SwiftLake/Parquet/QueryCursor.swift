@@ -28,6 +28,16 @@ public final class QueryCursor: @unchecked Sendable {
     private var finishedAt: ContinuousClock.Instant?
     private let deadline: Deadline
 
+    private var deliversChunks = false
+
+    /// Whether later batches are delivered columnar, as DuckDB chunks (``RowBatch/chunk``)
+    /// rather than decoded ``Value``s, for encoders that copy whole columns (Arrow). Off by
+    /// default; the batch fetched when the cursor opened is always decoded.
+    public var columnar: Bool {
+        get { lock.withLock { deliversChunks } }
+        set { lock.withLock { deliversChunks = newValue } }
+    }
+
     /// Rows delivered so far.
     public var rowCount: Int { lock.withLock { rows } }
     /// Whether the limit cut the result short.
@@ -170,12 +180,21 @@ public final class QueryCursor: @unchecked Sendable {
         }
         do {
             while true {
-                guard let chunk = try result?.nextChunk() else {
-                    markFinished(truncated: false)
-                    return nil
+                let batch: RowBatch
+                if lock.withLock({ deliversChunks }) {
+                    guard let chunk = try result?.nextRawChunk() else {
+                        markFinished(truncated: false)
+                        return nil
+                    }
+                    batch = RowBatch(chunk: chunk, count: chunk.count)
+                } else {
+                    guard let chunk = try result?.nextChunk() else {
+                        markFinished(truncated: false)
+                        return nil
+                    }
+                    if chunk.count == 0 { continue }
+                    batch = RowBatch(columns: chunk.columns, count: chunk.count)
                 }
-                if chunk.count == 0 { continue }
-                let batch = RowBatch(columns: chunk.columns, count: chunk.count)
                 let allowed = lock.withLock { remaining }
                 if allowed == 0 {
                     markFinished(truncated: true)

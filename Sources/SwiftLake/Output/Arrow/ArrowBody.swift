@@ -30,6 +30,23 @@ struct ArrowBody {
         }
     }
 
+    /// Reserves room for `byteCount` more body bytes.
+    mutating func reserve(_ byteCount: Int) {
+        bytes.reserveCapacity(bytes.count + byteCount)
+    }
+
+    /// Appends a buffer of `byteCount` bytes, zeroed and then filled in place by `fill`, then
+    /// pads the body to 8 bytes.
+    mutating func addBuffer(byteCount: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        let start = bytes.count
+        let padded = (byteCount + 7) & ~7
+        bytes.append(contentsOf: repeatElement(0, count: padded))
+        bytes.withUnsafeMutableBytes { all in
+            fill(UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + byteCount)]))
+        }
+        buffers.append([Int64(start), Int64(byteCount)])
+    }
+
     /// Appends a validity bitmap for `valid` (bit `i` set when slot `i` holds a value), or an
     /// empty buffer when every slot is valid, as the format allows. Returns the null count.
     @discardableResult
