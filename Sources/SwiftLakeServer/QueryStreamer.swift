@@ -26,6 +26,8 @@ struct QueryStreamer: Sendable {
                 cursor.close()
                 throw APIError(.internalServerError, code: "internal", "No streaming encoder for format \(format.rawValue).")
             }
+            // Arrow copies DuckDB's vectors column by column; the other formats read values.
+            if format == .arrow { cursor.columnar = true }
             do {
                 var pending = encoder.begin(columns: cursor.columns)
                 while let batch = try await cursor.next() {
