@@ -1,4 +1,5 @@
 import Foundation
+import ObjectStore
 
 #if canImport(Glibc)
 import Glibc
@@ -15,13 +16,35 @@ import Darwin
 public struct DataRoots: Sendable {
     /// The canonical root directories, in configuration order.
     public let directories: [String]
+    /// The `s3://bucket/prefix` roots, in configuration order.
+    public let s3Roots: [S3Location]
+    /// Whether the first root (the one relative request paths resolve against) is in S3.
+    public let firstRootIsS3: Bool
+    /// The local directory caching S3 objects (canonical); set when there are S3 roots.
+    public let s3CacheDirectory: String?
 
-    /// Canonicalises `roots`; each must be an existing directory.
-    public init(_ roots: [String]) throws {
+    /// Canonicalises `roots`; each must be an existing directory or an `s3://bucket/prefix`
+    /// URL. With S3 roots, `s3CacheDirectory` (default: `swiftlake-s3-cache-<uid>` in the
+    /// temporary directory) is created for ``S3FileCache``.
+    public init(_ roots: [String], s3CacheDirectory: String? = nil) throws {
         guard !roots.isEmpty else {
             throw SwiftLakeError.invalid("no_roots", "At least one data root is required (e.g. --root ./data).")
         }
-        directories = try roots.map { root in
+        s3Roots = try roots.filter(S3Location.isS3URL).map { root in
+            do { return try S3Location(url: root) } catch {
+                throw SwiftLakeError.objectStore(error, url: root)
+            }
+        }
+        firstRootIsS3 = S3Location.isS3URL(roots[0])
+        if s3Roots.isEmpty {
+            self.s3CacheDirectory = nil
+        } else {
+            let cache = s3CacheDirectory ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("swiftlake-s3-cache-\(getuid())")
+            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            self.s3CacheDirectory = DataRoots.realPath(cache) ?? cache
+        }
+        directories = try roots.filter { !S3Location.isS3URL($0) }.map { root in
             let absolute = DataRoots.absolute(root, relativeTo: FileManager.default.currentDirectoryPath)
             guard let real = DataRoots.realPath(absolute) else {
                 throw SwiftLakeError.notFound("root_not_found", "Data root '\(root)' does not exist. Create it or pass another --root.")
@@ -113,6 +136,28 @@ public struct DataRoots: Sendable {
         return files.filter { seen.insert($0).inserted }
     }
 
+    /// The S3 location a request path names (an `s3://` URL, or a relative path when the
+    /// first root is in S3), checked to lie inside an S3 root; `nil` for a local path.
+    public func s3Location(_ path: String) throws -> S3Location? {
+        var url = path
+        if !S3Location.isS3URL(path) {
+            guard firstRootIsS3, !path.hasPrefix("/"), !path.hasPrefix("~"), !path.contains("://") else { return nil }
+            let root = s3Roots[0]
+            url = "s3://\(root.bucket)/\(root.prefix)\(path)"
+        }
+        let location: S3Location
+        do { location = try S3Location(url: url) } catch { throw SwiftLakeError.objectStore(error, url: path) }
+        if location.prefix.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == "." || $0 == ".." }) {
+            throw SwiftLakeError.invalid("invalid_s3_path", "'\(path)': S3 keys are literal; write the path without '.' or '..'.")
+        }
+        guard s3Roots.contains(where: { $0.bucket == location.bucket && location.prefix.hasPrefix($0.prefix) }) else {
+            let all = directories + s3Roots.map { "s3://\($0.bucket)/\($0.prefix)" }
+            throw SwiftLakeError(.forbidden, code: "path_outside_roots",
+                                 "'\(path)' is outside the data roots (\(all.joined(separator: ", "))). Use a path inside a root, or start the server with another --root.")
+        }
+        return location
+    }
+
     /// Whether `path` (canonical) lies inside one of the roots.
     public func contains(_ path: String) -> Bool {
         directories.contains { root in path == root || path.hasPrefix(root == "/" ? "/" : root + "/") }
@@ -127,11 +172,23 @@ public struct DataRoots: Sendable {
         guard !path.contains("\0") else {
             throw SwiftLakeError.invalid("invalid_path", "A path contains a NUL byte.")
         }
-        if path.hasPrefix("s3://") || path.contains("://") {
+        if S3Location.isS3URL(path) || (firstRootIsS3 && !path.hasPrefix("/") && !path.hasPrefix("~") && !path.contains("://")) {
+            if s3Roots.isEmpty {
+                throw SwiftLakeError(.unprocessable, code: "unsupported_scheme",
+                                     "'\(path)': this server has no s3:// root; start it with --root s3://bucket/prefix to read S3.")
+            }
+            throw SwiftLakeError(.unprocessable, code: "unsupported_s3_operation",
+                                 "'\(path)': this operation does not support S3 paths yet (Delta reads, detail, files, history and Parquet queries do).")
+        }
+        if path.contains("://") {
             throw SwiftLakeError(.unprocessable, code: "unsupported_scheme",
                                  "'\(path)': only local paths are supported by this server.")
         }
-        return DataRoots.absolute(path, relativeTo: directories[0])
+        guard let base = directories.first else {
+            throw SwiftLakeError(.unprocessable, code: "unsupported_s3_operation",
+                                 "'\(path)': this server has only s3:// roots; give an s3:// path.")
+        }
+        return DataRoots.absolute(path, relativeTo: base)
     }
 
     private func checkInside(_ canonical: String, requested: String) throws {

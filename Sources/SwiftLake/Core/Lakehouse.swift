@@ -21,10 +21,14 @@ public final class Lakehouse: Sendable {
     /// Delta snapshots kept between requests (see ``DeltaSnapshotCache``).
     public let deltaSnapshots = DeltaSnapshotCache()
 
+    /// The local cache of S3 objects that reads of `s3://` roots go through (`nil` without S3 roots).
+    public let s3Cache: S3FileCache?
+
     /// Checks the roots and starts the embedded engine.
     public init(configuration: LakehouseConfiguration) throws {
         self.configuration = configuration
-        self.roots = try DataRoots(configuration.roots)
+        self.roots = try DataRoots(configuration.roots, s3CacheDirectory: configuration.s3CacheDirectory)
+        self.s3Cache = try roots.s3CacheDirectory.map { try S3FileCache(directory: $0, maxBytes: configuration.s3CacheMaxBytes) }
         self.duckdb = try DuckDBEngine(configuration: configuration, roots: roots)
         self.startedAt = Date()
     }

@@ -28,6 +28,14 @@ public struct LakehouseConfiguration: Sendable {
     /// Where intermediate files (query exports, in-place rewrites) are staged; defaults to the
     /// system temporary directory.
     public var temporaryDirectory: String?
+    /// Where S3 objects a request reads are cached (with `s3://` roots); default
+    /// `swiftlake-s3-cache-<uid>` in the system temporary directory.
+    public var s3CacheDirectory: String?
+    /// The most bytes the S3 cache keeps (least recently used files go first); default 10 GiB.
+    public var s3CacheMaxBytes: Int64 = 10 << 30
+    /// The environment S3 settings come from (`AWS_*`, see `S3Configuration`); `nil` for
+    /// the process's own.
+    public var s3Environment: [String: String]?
 
     /// Creates a configuration with the defaults documented on each property.
     public init(

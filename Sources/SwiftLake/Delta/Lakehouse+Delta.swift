@@ -4,8 +4,16 @@ import Foundation
 import ObjectStore
 
 extension Lakehouse {
-    /// The Delta table at `path` (which must be a directory inside the data roots).
+    /// The Delta table at `path` (which must be a directory inside the data roots, or an
+    /// `s3://` prefix inside an S3 root: its checkpoints are then read through the S3 cache).
     func deltaTable(_ path: String) throws -> DeltaTable {
+        if let s3 = try roots.s3Location(path) {
+            let store = try s3Store(s3)
+            let location = "s3://\(s3.bucket)/\(s3.prefix)".trimmingSuffix("/")
+            let reader = CachedCheckpointReader(inner: DuckDBCheckpointReader(engine: duckdb), cache: try requireS3Cache(),
+                                                store: store, location: location)
+            return DeltaTable(store: store, location: location, checkpointReader: reader)
+        }
         let location = try roots.existing(path)
         return DeltaTable(path: location, checkpointReader: DuckDBCheckpointReader(engine: duckdb))
     }
@@ -30,7 +38,8 @@ extension Lakehouse {
     /// Only files whose partition values and statistics can satisfy the request's `filter`
     /// (or the `WHERE` of its `sql`) are opened; ``DeltaReadResult`` says how many.
     public func deltaRead(_ request: DeltaReadRequest, progress: ProgressHandler? = nil) async throws -> DeltaReadResult {
-        let plan = try await deltaReadPlan(request)
+        let (plan, lease) = try await deltaReadPlan(request)
+        defer { lease?.release() }
         // A Delta table's data files are never rewritten in place: their footers may always be cached.
         let cursor = try await QueryCursor.open(engine: duckdb, setup: plan.definition, statement: plan.statement, limit: plan.limit,
                                                 parquetFiles: [], progress: progress)
@@ -41,7 +50,8 @@ extension Lakehouse {
     /// Runs a Delta read and writes its whole result (up to the limit) as one Parquet file in
     /// the staging area; the caller streams it and then deletes it.
     public func deltaExportParquet(_ request: DeltaReadRequest, progress: ProgressHandler? = nil) async throws -> DeltaExport {
-        let plan = try await deltaReadPlan(request)
+        let (plan, lease) = try await deltaReadPlan(request)
+        defer { lease?.release() }
         let output = duckdb.stagingPath(extension: "parquet")
         try await duckdb.withConnection(progress: progress) { connection in
             try self.duckdb.defineTable(plan.definition, on: connection)
@@ -53,8 +63,10 @@ extension Lakehouse {
     }
 
     /// What a read scans: the snapshot it asks for, the files that can match its filter, and
-    /// the definition of `t` over them.
-    private func deltaReadPlan(_ request: DeltaReadRequest) async throws -> DeltaReadPlan {
+    /// the definition of `t` over them. For a table in S3, exactly those files are fetched
+    /// into the S3 cache (held by the returned lease until the query is open) and `t` reads
+    /// the local copies.
+    private func deltaReadPlan(_ request: DeltaReadRequest) async throws -> (DeltaReadPlan, S3FileCache.Lease?) {
         let table = try deltaTable(request.path)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
@@ -63,11 +75,22 @@ extension Lakehouse {
         let skipping = FileSkipping(snapshot: snapshot)
         let kept = snapshot.activeFiles.filter { skipping.mayMatch($0, predicate) }
 
+        // In S3: the local copies of the kept files, fetched through the cache.
+        var lease: S3FileCache.Lease?
+        var cached: [String] = []
+        if let store = table.store as? S3Store {
+            let cache = try requireS3Cache()
+            lease = cache.lease()
+            let objects = try kept.map { try s3DeltaObject($0.path, size: $0.size, store: store) }
+            cached = try await cache.localFiles(objects, lease: lease!)
+        }
+
         var files: [(path: String, add: AddFile)] = []
         var deleted: [String: [UInt64]] = [:]
-        for add in kept {
+        for (index, add) in kept.enumerated() {
             var path = snapshot.absolutePath(of: add.path)
             if path.hasPrefix("file://") { path = URL(string: path)?.path ?? String(path.dropFirst(7)) }
+            if lease != nil { path = cached[index] }
             files.append((path, add))
             if let descriptor = add.deletionVector {
                 let vector = try await SwiftLakeError.mappingDelta {
@@ -78,8 +101,8 @@ extension Lakehouse {
         }
         let present = try await parquetColumns(files.map(\.path))
         let definition = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deleted, presentColumns: present).definition()
-        return DeltaReadPlan(definition: definition, statement: statement, limit: limit, version: snapshot.version,
-                             filesScanned: kept.count, filesSkipped: snapshot.activeFiles.count - kept.count)
+        return (DeltaReadPlan(definition: definition, statement: statement, limit: limit, version: snapshot.version,
+                              filesScanned: kept.count, filesSkipped: snapshot.activeFiles.count - kept.count), lease)
     }
 
     /// A table's commits, newest first (at most `limit`).
@@ -145,6 +168,12 @@ extension Lakehouse {
             }
             return columns
         }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }
 

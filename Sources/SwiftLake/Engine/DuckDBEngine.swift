@@ -47,7 +47,7 @@ public final class DuckDBEngine: Sendable {
         do {
             database = try Database(path: nil, configuration: options)
             let connection = try database.connect()
-            let allowed = (roots.directories + [stagingDirectory]).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+            let allowed = (roots.directories + [stagingDirectory] + [roots.s3CacheDirectory].compactMap { $0 }).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
             try connection.execute("""
                 SET GLOBAL allowed_directories = \(SQL.list(allowed));
                 SET GLOBAL enable_external_access = false;

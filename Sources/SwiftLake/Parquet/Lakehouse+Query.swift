@@ -12,7 +12,9 @@ extension Lakehouse {
     /// where aggregations and sorts do their work; afterwards poll ``QueryCursor/progress``.
     public func query(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> QueryCursor {
         try checkEngine(request.engine)
-        let files = try roots.parquetFiles(request.paths)
+        var lease: S3FileCache.Lease?
+        defer { lease?.release() }
+        let files = try await parquetFiles(request.paths, lease: &lease)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         return try await QueryCursor.open(engine: duckdb, setup: TableDefinition(sql: Self.tableSetup(files)), statement: statement, limit: limit,
@@ -23,7 +25,9 @@ extension Lakehouse {
     /// staging area; the caller streams it and then deletes it.
     public func exportParquet(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> StagedFile {
         try checkEngine(request.engine)
-        let files = try roots.parquetFiles(request.paths)
+        var lease: S3FileCache.Lease?
+        defer { lease?.release() }
+        let files = try await parquetFiles(request.paths, lease: &lease)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         let output = duckdb.stagingPath(extension: "parquet")
