@@ -108,6 +108,9 @@ import Testing
         // A relative path resolves against the first root (here local); s3:// outside the roots is refused.
         await expectError(.forbidden) { _ = try await Self.deltaRows(lake, "s3://\(fixture.bucket)/elsewhere/t") }
         await expectError(.forbidden) { _ = try await Self.deltaRows(lake, "s3://other-bucket/lake/t") }
+        // Writes and maintenance do not support S3 yet and say so, leaving the table alone.
+        let refused = await expectError(.unprocessable) { _ = try await lake.deltaCheckpoint(path: path) }
+        #expect(refused?.code == "unsupported_s3_operation")
     }
 
     @Test func checkpointedTableReadsItsCheckpointThroughTheCache() async throws {

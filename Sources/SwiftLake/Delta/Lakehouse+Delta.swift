@@ -4,9 +4,17 @@ import Foundation
 import ObjectStore
 
 extension Lakehouse {
-    /// The Delta table at `path` (which must be a directory inside the data roots, or an
-    /// `s3://` prefix inside an S3 root: its checkpoints are then read through the S3 cache).
+    /// The Delta table at `path` (which must be a directory inside the data roots). Writes
+    /// and maintenance use it: a path in S3 is refused (`unsupported_s3_operation`) until
+    /// they support S3.
     func deltaTable(_ path: String) throws -> DeltaTable {
+        let location = try roots.existing(path)
+        return DeltaTable(path: location, checkpointReader: DuckDBCheckpointReader(engine: duckdb))
+    }
+
+    /// The Delta table a read names: a directory inside the data roots, or an `s3://` prefix
+    /// inside an S3 root (its checkpoints are then read through the S3 cache).
+    func deltaReadTable(_ path: String) throws -> DeltaTable {
         if let s3 = try roots.s3Location(path) {
             let store = try s3Store(s3)
             let location = "s3://\(s3.bucket)/\(s3.prefix)".trimmingSuffix("/")
@@ -67,7 +75,7 @@ extension Lakehouse {
     /// into the S3 cache (held by the returned lease until the query is open) and `t` reads
     /// the local copies.
     private func deltaReadPlan(_ request: DeltaReadRequest) async throws -> (DeltaReadPlan, S3FileCache.Lease?) {
-        let table = try deltaTable(request.path)
+        let table = try deltaReadTable(request.path)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         let snapshot = try await deltaSnapshot(table, version: request.version, timestamp: request.timestamp)
@@ -107,14 +115,14 @@ extension Lakehouse {
 
     /// A table's commits, newest first (at most `limit`).
     public func deltaHistory(path: String, limit: Int? = nil) async throws -> DeltaHistoryList {
-        let table = try deltaTable(path)
+        let table = try deltaReadTable(path)
         let entries = try await SwiftLakeError.mappingDelta { try await table.history(limit: limit) }
         return DeltaHistoryList(history: entries.map { JSONValue(delta: $0.json) })
     }
 
     /// A table's metadata, protocol and size at `version` (the latest when `nil`).
     public func deltaDetail(path: String, version: Int64? = nil, timestamp: String? = nil) async throws -> DeltaTableDetail {
-        let table = try deltaTable(path)
+        let table = try deltaReadTable(path)
         let snapshot = try await deltaSnapshot(table, version: version, timestamp: timestamp)
         let metadata = snapshot.metadata, proto = snapshot.protocol
         return DeltaTableDetail(
@@ -129,7 +137,7 @@ extension Lakehouse {
 
     /// The active data files at `version` (the latest when `nil`) with partition values and stats.
     public func deltaFiles(path: String, version: Int64? = nil, timestamp: String? = nil) async throws -> DeltaFileList {
-        let table = try deltaTable(path)
+        let table = try deltaReadTable(path)
         let snapshot = try await deltaSnapshot(table, version: version, timestamp: timestamp)
         let partitionFields = snapshot.metadata.partitionColumns.compactMap { snapshot.schema.field(named: $0) }
         let files = snapshot.activeFiles.map { add -> DeltaFileInfo in
