@@ -100,6 +100,7 @@ let package = Package(
         ),
         .executableTarget(name: "swiftlake-bench", dependencies: ["DeltaLake", "SwiftLake", "ObjectStore"], path: "bench/Sources/swiftlake-bench"),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
+        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
         // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
         .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB", "SwiftLake"],
