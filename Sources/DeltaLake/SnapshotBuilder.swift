@@ -1,3 +1,4 @@
+import Foundation
 import ObjectStore
 
 /// Builds a ``Snapshot``: picks the log segment, reads the checkpoint (through the engine's
@@ -47,12 +48,15 @@ public struct SnapshotBuilder: Sendable {
     /// Builds the snapshot from a segment found earlier.
     public func build(segment: LogSegment) async throws -> Snapshot {
         var replay = Replay()
-        if !segment.checkpointFiles.isEmpty {
-            for action in try await readCheckpoint(segment.checkpointFiles) {
-                replay.apply(action, fromCheckpoint: true)
-            }
-        }
-        var lastCommitInfo = replay.apply(commits: try await readCommits(segment.commits))
+        // The commits are read while the engine reads the checkpoint; a checkpoint failure
+        // is still the one reported.
+        async let commitsRead = readCommits(segment.commits)
+        let checkpoint = segment.checkpointFiles.isEmpty ? [] : try await readCheckpoint(segment.checkpointFiles)
+        let commits = try await commitsRead
+        // Room for every file up front: growing the table rehashes all keys at each doubling.
+        replay.active.reserveCapacity(commits.reduce(checkpoint.count) { $0 + $1.count })
+        for action in checkpoint { replay.apply(action, fromCheckpoint: true) }
+        var lastCommitInfo = replay.apply(commits: commits)
         if segment.commits.isEmpty, replay.metadata?.inCommitTimestampsEnabled == true, let commit = segment.checkpointCommit {
             // The version ends at its checkpoint: its in-commit timestamp is in its commit.
             for case .commitInfo(let info) in try await readCommits([commit]).first ?? [] { lastCommitInfo = info }
@@ -93,8 +97,7 @@ public struct SnapshotBuilder: Sendable {
         return Snapshot(
             location: location, version: end, timestamp: timestamp, metadata: metadata, protocol: proto,
             schema: schema,
-            activeFiles: replay.active.values.sorted { $0.path == $1.path
-                ? ($0.deletionVector?.uniqueId ?? "") < ($1.deletionVector?.uniqueId ?? "") : $0.path < $1.path },
+            activeFiles: Replay.sortedByPath(replay.active.values),
             tombstones: replay.tombstones.values.sorted { $0.path < $1.path },
             appTransactions: replay.txns,
             domainMetadata: replay.domains,
@@ -222,7 +225,7 @@ struct Replay {
         case .add(let add):
             let key = add.key
             active[key] = add
-            tombstones[key] = nil
+            if !tombstones.isEmpty { tombstones[key] = nil }
         case .remove(let remove):
             let key = remove.key
             active[key] = nil
@@ -233,5 +236,42 @@ struct Replay {
         case .domainMetadata(let d): domains[d.domain] = d.removed ? nil : d
         case .commitInfo, .cdc, .checkpointMetadata, .sidecar: break
         }
+    }
+
+    /// `files` sorted by path, then deletion vector id: the order of ``Snapshot/activeFiles``.
+    ///
+    /// Sorts indexes, not the (large) files, and compares ASCII paths byte by byte, which
+    /// orders them as `String`'s `<` does; any other path falls back to `String` comparison.
+    static func sortedByPath(_ files: Dictionary<FileKey, AddFile>.Values) -> [AddFile] {
+        let files = Array(files)
+        var paths = files.map(\.path)
+        let ascii = paths.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        // Contiguous UTF-8 for the byte comparison (native strings already are; a no-op for them).
+        if ascii { for i in paths.indices { paths[i].makeContiguousUTF8() } }
+        func dvId(_ i: Int) -> String { files[i].deletionVector?.uniqueId ?? "" }
+        var order = Array(files.indices)
+        paths.withUnsafeBufferPointer { paths in
+            order.sort { i, j in
+                let c = ascii ? compareBytes(paths[i], paths[j]) : (paths[i] == paths[j] ? 0 : (paths[i] < paths[j] ? -1 : 1))
+                return c != 0 ? c < 0 : dvId(i) < dvId(j)
+            }
+        }
+        return order.map { files[$0] }
+    }
+
+    /// Three-way byte comparison of two strings' UTF-8.
+    static func compareBytes(_ a: String, _ b: String) -> Int {
+        let result = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb -> Int in
+                let n = min(pa.count, pb.count)
+                if n > 0 {
+                    let c = memcmp(pa.baseAddress!, pb.baseAddress!, n)
+                    if c != 0 { return Int(c) }
+                }
+                return pa.count - pb.count
+            }
+        }
+        if let result = result ?? nil { return result }
+        return a == b ? 0 : (a < b ? -1 : 1)
     }
 }
