@@ -22,7 +22,7 @@ struct HealthController: Sendable {
             version: Lakehouse.version,
             engines: lakehouse.engines,
             uptimeSeconds: (Date().timeIntervalSince(lakehouse.startedAt) * 1000).rounded() / 1000,
-            roots: showRoots ? lakehouse.roots.directories : nil))
+            roots: showRoots ? lakehouse.roots.described : nil))
     }
 }
 

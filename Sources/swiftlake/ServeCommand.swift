@@ -84,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try buildApplication(lakehouse: lake, options: options, logger: logger)
 
         let auth = settings.token == nil ? "no token" : "token required"
-        try Report.print("SwiftLake \(Lakehouse.version) on \(settings.baseURL) (\(auth)), roots: \(lake.roots.directories.joined(separator: ", ")), docs: \(settings.baseURL)/docs\n")
+        try Report.print("SwiftLake \(Lakehouse.version) on \(settings.baseURL) (\(auth)), roots: \(lake.roots.described.joined(separator: ", ")), docs: \(settings.baseURL)/docs\n")
         try await app.runService()
     }
 }

@@ -23,6 +23,9 @@ public struct DataRoots: Sendable {
     /// The local directory caching S3 objects (canonical); set when there are S3 roots.
     public let s3CacheDirectory: String?
 
+    /// Every root as a user names it: local directories (resolved), then `s3://bucket/prefix` roots.
+    public var described: [String] { directories + s3Roots.map { "s3://\($0.bucket)/\($0.prefix)" } }
+
     /// Canonicalises `roots`; each must be an existing directory or an `s3://bucket/prefix`
     /// URL. With S3 roots, `s3CacheDirectory` (default: `swiftlake-s3-cache-<uid>` in the
     /// temporary directory) is created for ``S3FileCache``.
@@ -151,7 +154,7 @@ public struct DataRoots: Sendable {
             throw SwiftLakeError.invalid("invalid_s3_path", "'\(path)': S3 keys are literal; write the path without '.' or '..'.")
         }
         guard s3Roots.contains(where: { $0.bucket == location.bucket && location.prefix.hasPrefix($0.prefix) }) else {
-            let all = directories + s3Roots.map { "s3://\($0.bucket)/\($0.prefix)" }
+            let all = described
             throw SwiftLakeError(.forbidden, code: "path_outside_roots",
                                  "'\(path)' is outside the data roots (\(all.joined(separator: ", "))). Use a path inside a root, or start the server with another --root.")
         }
