@@ -86,6 +86,26 @@ print(json.dumps(sorted(DeltaTable(path).vacuum(retention_hours=0, enforce_reten
         }
     }
 
+    @Test("a killed writer's staging directory goes once older than the retention; a fresh one stays")
+    func abandonedStagingDirectories() async throws {
+        let (lake, table) = try maintenanceRoot()
+        guard try deltaRs(table, Self.history) != nil else { return }
+        let manager = FileManager.default
+        let old = "_swiftlake-write-0a1b2c", fresh = "_swiftlake-write-9f8e7d"
+        for directory in [old + "/p=a", fresh] {
+            try manager.createDirectory(atPath: table + "/" + directory, withIntermediateDirectories: true)
+        }
+        for name in [old + "/p=a/data_0.parquet", old + "/data_1.parquet", fresh + "/data_0.parquet"] {
+            manager.createFile(atPath: table + "/" + name, contents: Data("xy".utf8))
+            if name.hasPrefix(old) { try setModificationTime(table + "/" + name, daysAgo: 10) }
+        }
+        let result = try await lake.deltaVacuum(DeltaVacuumRequest(path: table))
+        #expect(result.files == [old + "/data_1.parquet", old + "/p=a/data_0.parquet"])
+        #expect(!manager.fileExists(atPath: table + "/" + old), "the emptied staging directory is removed")
+        #expect(manager.fileExists(atPath: table + "/" + fresh + "/data_0.parquet"), "a write may still be using it")
+        #expect(try await lake.deltaRead(DeltaReadRequest(path: table, sql: "SELECT count(*) FROM t")).cursor.collect().rows[0][0].intValue == 1)
+    }
+
     @Test("a retention below delta.deletedFileRetentionDuration is refused with 422 unless enforce_retention is false")
     func retentionCheck() async throws {
         let (lake, table) = try maintenanceRoot()

@@ -57,6 +57,17 @@ extension Lakehouse {
             try await SwiftLakeError.mappingStore("deleting files of \(snapshot.location)") { try await table.store.delete(chunk.map(\.path)) }
             deleted += chunk
         }
+        // Abandoned staging directories of killed writers, now empty (local tables only:
+        // object stores have no directories). rmdir(2) leaves any that are not empty.
+        if !snapshot.location.contains("://") {
+            for directory in plan.emptiedStagingDirectories {
+                let full = snapshot.location + "/" + directory
+                // Partition folders inside it, deepest first, then the directory itself.
+                let inside = (try? FileManager.default.subpathsOfDirectory(atPath: full)) ?? []
+                for sub in inside.sorted(by: { $0.count > $1.count }) { rmdir(full + "/" + sub) }
+                rmdir(full)
+            }
+        }
         try await commitVacuumMarker(table, operation: "VACUUM END", parameters: ["status": .string("COMPLETED")],
                                      metrics: ["numDeletedFiles": .int(Int64(deleted.count)), "numVacuumedDirectories": .int(0)],
                                      path: request.path)

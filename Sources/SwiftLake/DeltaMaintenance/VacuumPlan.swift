@@ -13,7 +13,9 @@ import ObjectStore
 ///   vector file: a version inside the retention may still read it;
 /// - modified after the cutoff (it may belong to a write still in progress).
 /// Everything else is deleted: files removed before the cutoff, and files the log never
-/// knew (failed writes) older than the cutoff.
+/// knew (failed writes) older than the cutoff. SwiftLake's own staging directories at the
+/// table root (`_swiftlake-write-…`, left by a writer that was killed) are not hidden from
+/// VACUUM: their files are such unknown files.
 struct VacuumPlan: Sendable {
     /// The files to delete, relative to the table root, sorted.
     let deletions: [ObjectMeta]
@@ -46,12 +48,22 @@ struct VacuumPlan: Sendable {
         let components = path.split(separator: "/")
         for (index, component) in components.enumerated() where component.hasPrefix("_") || component.hasPrefix(".") {
             let isDirectory = index < components.count - 1
+            if isDirectory, index == 0, component.hasPrefix(DataFileWriter.stagingPrefix) { continue }
             if isDirectory, component.hasPrefix("_"), partitionColumns.contains(where: { component.hasPrefix($0 + "=") }) {
                 continue
             }
             return true
         }
         return false
+    }
+
+    /// SwiftLake staging directories (relative to the table root) that `deletions` empties,
+    /// to be removed after them.
+    var emptiedStagingDirectories: [String] {
+        Set(deletions.compactMap { object -> String? in
+            guard let first = object.path.split(separator: "/").first, first.hasPrefix(DataFileWriter.stagingPrefix) else { return nil }
+            return String(first)
+        }).sorted()
     }
 
     /// The names partition directories start with (physical column names), for `isHidden`.

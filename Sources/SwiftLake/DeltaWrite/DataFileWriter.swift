@@ -43,11 +43,16 @@ final class DataFileWriter: @unchecked Sendable {
             ?? Self.defaultTargetFileSize
     }
 
+    /// The name prefix of the private directories writes stage files in, at the table root.
+    /// A writer killed mid-write leaves one behind; VACUUM removes it once it is older than
+    /// the retention (``VacuumPlan``).
+    static let stagingPrefix = "_swiftlake-write-"
+
     /// Writes the rows of `relation` (a table or view on `connection` with the table's
     /// columns, typed as the table's DuckDB types) and returns their `add` actions.
     /// Nothing is written for no rows.
     func write(relation: String, on connection: Connection) throws -> [AddFile] {
-        let staging = tableLocation + "/_swiftlake-write-" + UUID().uuidString.lowercased()
+        let staging = tableLocation + "/" + Self.stagingPrefix + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let dataFields = schema.fields.filter { !partitionColumns.contains($0.name) }
         guard !dataFields.isEmpty else {
