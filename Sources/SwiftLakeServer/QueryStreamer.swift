@@ -15,6 +15,8 @@ struct QueryStreamer: Sendable {
 
     /// Bytes gathered before a write, so small batches do not each cost a syscall.
     static let flushThreshold = 64 * 1024
+    /// Rows fetched from the engine per trip to its thread (see ``QueryCursor/nextBatches(rows:)``).
+    static let rowsPerFetch = 32 * 1024
     /// Chunk size for streaming a staged file.
     static let fileChunkSize = 1024 * 1024
 
@@ -30,11 +32,13 @@ struct QueryStreamer: Sendable {
             if format == .arrow { cursor.columnar = true }
             do {
                 var pending = encoder.begin(columns: cursor.columns)
-                while let batch = try await cursor.next() {
-                    pending += encoder.encode(batch)
-                    if pending.count >= Self.flushThreshold {
-                        try await writer.write(ByteBuffer(bytes: pending))
-                        pending.removeAll(keepingCapacity: true)
+                while case let batches = try await cursor.nextBatches(rows: Self.rowsPerFetch), !batches.isEmpty {
+                    for batch in batches {
+                        pending += encoder.encode(batch)
+                        if pending.count >= Self.flushThreshold {
+                            try await writer.write(ByteBuffer(bytes: pending))
+                            pending.removeAll(keepingCapacity: true)
+                        }
                     }
                 }
                 pending += encoder.end(summary: ResultSummary(

@@ -22,6 +22,23 @@ struct EngineTests {
         #expect(lake.duckdb.pool.available == 2)
     }
 
+    @Test func batchesFetchedTogetherKeepEveryRowOnceAndTheLimit() async throws {
+        let (lake, _) = try await makeSampleLake()
+        let cursor = try await lake.query(ParquetQueryRequest(paths: ["sales.parquet"], sql: "SELECT id FROM t ORDER BY id", limit: 7_000))
+        var ids: [Int] = []
+        var trips = 0
+        while case let batches = try await cursor.nextBatches(rows: 3_000), !batches.isEmpty {
+            trips += 1
+            let rows = batches.reduce(0) { $0 + $1.count }
+            #expect(rows >= 3_000 || batches.isEmpty || ids.count + rows == 7_000, "a trip brings at least the rows asked for, unless the result ends")
+            for batch in batches { for r in 0..<batch.count { ids.append(batch.row(r)[0].intValue ?? -1) } }
+        }
+        #expect(ids == Array(1...7_000))
+        #expect(cursor.truncated && cursor.rowCount == 7_000)
+        // Every trip but the last brings at least 3,000 of the 7,000 rows, so 2 or 3 trips.
+        #expect((2...3).contains(trips), "\(trips) trips")
+    }
+
     @Test func cursorsClosedEarlyOrDroppedGiveTheirConnectionBack() async throws {
         let directory = try TemporaryDirectory()
         try await SampleData.write(into: directory.path)

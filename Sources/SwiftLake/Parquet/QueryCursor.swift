@@ -125,6 +125,29 @@ public final class QueryCursor: @unchecked Sendable {
         return try await BlockingExecutor.run { [self] in try fetch() }
     }
 
+    /// The next batches, together holding at least `rows` rows unless the result (or the
+    /// limit) ends first; empty when it has ended. One trip to the engine thread fetches them
+    /// all, so a large result costs one thread hop per `rows` rows rather than per batch
+    /// (DuckDB's batches hold 2,048 rows).
+    public func nextBatches(rows: Int) async throws -> [RowBatch] {
+        var batches: [RowBatch] = []
+        if let batch = lock.withLock({ () -> RowBatch? in defer { pending = nil }; return pending }) {
+            batches.append(batch)
+            if batch.count >= rows { return batches }
+        }
+        if lock.withLock({ finished }) { return batches }
+        let wanted = rows - (batches.first?.count ?? 0)
+        return try await batches + BlockingExecutor.run { [self] in
+            var fetched: [RowBatch] = []
+            var count = 0
+            while count < wanted, let batch = try fetch() {
+                fetched.append(batch)
+                count += batch.count
+            }
+            return fetched
+        }
+    }
+
     /// Reads every remaining batch into memory.
     public func collect() async throws -> QueryResultSet {
         var rows: [[Value]] = []
