@@ -7,6 +7,11 @@
 ///  "clauses": [{"when": "matched", "action": "update", "set": {"qty": "s.qty"}},
 ///              {"when": "not_matched", "action": "insert_all"}]}
 /// ```
+///
+/// The issue's shape is accepted too: `when_matched`, `when_not_matched` and
+/// `when_not_matched_by_source` arrays of `{"action", "set"/"values" (an object or "all"),
+/// "predicate"?}` become `clauses` (each kind in its order; `set: "all"` is `update_all`,
+/// `values: "all"` is `insert_all`, `predicate` the condition). Mixing them with `clauses` is a 400.
 public struct DeltaMergeRequest: Codable, Sendable {
     /// The target table's directory.
     public var path: String
@@ -151,4 +156,121 @@ public struct DeltaMergeResult: Codable, Sendable, Hashable {
 
     /// A metric by Spark's name (0 when absent).
     public subscript(metric name: String) -> Int64 { metrics[name] ?? 0 }
+}
+
+extension DeltaMergeRequest {
+    private enum AliasKeys: String, CodingKey {
+        case whenMatched = "when_matched", whenNotMatched = "when_not_matched"
+        case whenNotMatchedBySource = "when_not_matched_by_source"
+    }
+
+    /// `set`/`values` of the issue's clauses: column → expression, or `"all"`.
+    private enum Assignments: Decodable {
+        case all
+        case columns([String: String])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                guard text == "all" else {
+                    throw SwiftLakeError.invalid("invalid_clause", "'set'/'values' is an object (column → SQL expression) or \"all\", not \"\(text)\".")
+                }
+                self = .all
+            } else {
+                self = .columns(try container.decode([String: String].self))
+            }
+        }
+    }
+
+    /// One clause of a `when_*` array.
+    private struct AliasClause: Decodable {
+        var action: String
+        var set: Assignments?
+        var values: Assignments?
+        var predicate: String?
+        var condition: String?
+
+        func clause(_ when: DeltaMergeClause.When, field: String) throws -> DeltaMergeClause {
+            if let predicate, let condition, predicate != condition {
+                throw SwiftLakeError.invalid("conflicting_fields", "A clause of '\(field)' gives both 'predicate' and 'condition'; give one.")
+            }
+            guard var action = DeltaMergeClause.Action(rawValue: self.action) else {
+                throw SwiftLakeError.invalid("invalid_clause",
+                    "'\(field)' has an unknown action '\(self.action)'; use update or delete (when_matched), insert (when_not_matched), update or delete (when_not_matched_by_source).")
+            }
+            var set: [String: String]?, values: [String: String]?
+            switch self.set {
+            case .all?: if action == .update { action = .updateAll }
+            case .columns(let columns)?: set = columns
+            case nil: break
+            }
+            switch self.values {
+            case .all?: if action == .insert { action = .insertAll }
+            case .columns(let columns)?: values = columns
+            case nil: break
+            }
+            return DeltaMergeClause(when: when, condition: predicate ?? condition, action: action, set: set, values: values)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let aliases = try decoder.container(keyedBy: AliasKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        source = try container.decode(DeltaMergeSource.self, forKey: .source)
+        sourceAlias = try container.decodeIfPresent(String.self, forKey: .sourceAlias)
+        targetAlias = try container.decodeIfPresent(String.self, forKey: .targetAlias)
+        on = try container.decode(String.self, forKey: .on)
+        let kinds: [(AliasKeys, DeltaMergeClause.When)] = [
+            (.whenMatched, .matched), (.whenNotMatched, .notMatched), (.whenNotMatchedBySource, .notMatchedBySource),
+        ]
+        var mapped: [DeltaMergeClause] = [], given: [String] = []
+        for (key, when) in kinds {
+            guard let list = try aliases.decodeIfPresent([AliasClause].self, forKey: key) else { continue }
+            given.append(key.stringValue)
+            for item in list { mapped.append(try item.clause(when, field: key.stringValue)) }
+        }
+        if given.isEmpty {
+            clauses = try container.decode([DeltaMergeClause].self, forKey: .clauses)
+        } else if container.contains(.clauses) {
+            throw SwiftLakeError.invalid("conflicting_fields",
+                "Give the merge's clauses either in 'clauses' or in \(given.map { "'\($0)'" }.joined(separator: ", ")), not both.")
+        } else {
+            clauses = mapped
+        }
+    }
+}
+
+extension DeltaMergeSource {
+    private enum AliasKeys: String, CodingKey { case parquet }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let aliases = try decoder.container(keyedBy: AliasKeys.self)
+        rows = try container.decodeIfPresent([[String: DeltaRowValue]].self, forKey: .rows)
+        sourcePaths = try container.decodeIfPresent([String].self, forKey: .sourcePaths)
+        delta = try container.decodeIfPresent(DeltaMergeTableSource.self, forKey: .delta)
+        sql = try container.decodeIfPresent(String.self, forKey: .sql)
+        if let parquet = try aliases.decodeIfPresent([String].self, forKey: .parquet) {
+            if sourcePaths != nil {
+                throw SwiftLakeError.invalid("conflicting_fields", "Give either 'source.parquet' or 'source.source_paths', not both.")
+            }
+            sourcePaths = parquet
+        }
+    }
+}
+
+extension DeltaMergeTableSource {
+    private enum Keys: String, CodingKey { case path, version }
+
+    /// Decodes `{"path", "version"?}` or just the path as a string (the latest version).
+    public init(from decoder: any Decoder) throws {
+        if let path = try? decoder.singleValueContainer().decode(String.self) {
+            self.init(path: path)
+            return
+        }
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init(path: try container.decode(String.self, forKey: .path),
+                  version: try container.decodeIfPresent(Int64.self, forKey: .version))
+    }
 }

@@ -3,6 +3,14 @@
 /// The data comes from exactly one of `rows` (JSON objects, column → value) and
 /// `source_paths` (Parquet files, directories or globs inside the data roots), optionally
 /// reshaped by `sql`, a single `SELECT … FROM t` where `t` is that data.
+///
+/// The issue's shapes are accepted as aliases when decoding: `partition_by` for
+/// `partition_columns`, and `source: {"parquet": [paths], "sql"?: "SELECT … FROM t"}` for
+/// `source_paths` (and `sql`). `source.sql` reshapes `source.parquet` (or `source.rows`), as `sql`
+/// does; it is not a free-standing query, so `source: {"sql": …}` alone is a 400. A Delta table
+/// as a write's source (`source: {"delta": …}`) is a 400 pointing at MERGE (whose source may be
+/// `{"delta": …}`) or `source_paths`. Giving a field and its alias with different values, or
+/// `source` with `rows`/`source_paths`, is a 400 naming both.
 public struct DeltaWriteRequest: Codable, Sendable {
     /// How the data meets a table that exists.
     public enum Mode: String, Codable, Sendable {
@@ -57,5 +65,71 @@ public struct DeltaWriteRequest: Codable, Sendable {
         self.mergeSchema = mergeSchema
         self.properties = properties
         self.targetFileSize = targetFileSize
+    }
+}
+
+extension DeltaWriteRequest {
+    private enum AliasKeys: String, CodingKey {
+        case partitionBy = "partition_by", source
+    }
+
+    /// The issue's `source` object: `{"parquet": […]}`, `{"delta": …}`, `{"sql": …}` (and `rows`).
+    private struct WriteSource: Decodable {
+        var parquet: [String]?
+        var delta: DeltaMergeTableSource?
+        var sql: String?
+        var rows: [[String: DeltaRowValue]]?
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let aliases = try decoder.container(keyedBy: AliasKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        mode = try container.decodeIfPresent(Mode.self, forKey: .mode)
+        rows = try container.decodeIfPresent([[String: DeltaRowValue]].self, forKey: .rows)
+        sourcePaths = try container.decodeIfPresent([String].self, forKey: .sourcePaths)
+        sql = try container.decodeIfPresent(String.self, forKey: .sql)
+        partitionColumns = try container.decodeIfPresent([String].self, forKey: .partitionColumns)
+        replaceWhere = try container.decodeIfPresent(String.self, forKey: .replaceWhere)
+        mergeSchema = try container.decodeIfPresent(Bool.self, forKey: .mergeSchema)
+        properties = try container.decodeIfPresent([String: String].self, forKey: .properties)
+        targetFileSize = try container.decodeIfPresent(Int64.self, forKey: .targetFileSize)
+
+        if let partitionBy = try aliases.decodeIfPresent([String].self, forKey: .partitionBy) {
+            if let partitionColumns, partitionColumns != partitionBy {
+                throw SwiftLakeError.invalid("conflicting_fields",
+                    "'partition_by' [\(partitionBy.joined(separator: ", "))] and 'partition_columns' [\(partitionColumns.joined(separator: ", "))] differ; give one of them.")
+            }
+            partitionColumns = partitionBy
+        }
+        guard let source = try aliases.decodeIfPresent(WriteSource.self, forKey: .source) else { return }
+        if rows != nil {
+            throw SwiftLakeError.invalid("conflicting_fields", "Give the data in either 'source' or 'rows', not both.")
+        }
+        if sourcePaths != nil {
+            throw SwiftLakeError.invalid("conflicting_fields", "Give the data in either 'source' or 'source_paths', not both.")
+        }
+        if let delta = source.delta {
+            throw SwiftLakeError.invalid("unsupported_source",
+                "A write cannot read a Delta table ('source.delta': '\(delta.path)') as its data. Use /api/delta/merge, whose 'source' may be {\"delta\": …} (e.g. with \"when_not_matched\": [{\"action\": \"insert\", \"values\": \"all\"}]), or give the table's Parquet files in 'source.parquet' / 'source_paths'.")
+        }
+        if source.parquet != nil && source.rows != nil {
+            throw SwiftLakeError.invalid("conflicting_fields", "Give either 'source.parquet' or 'source.rows', not both.")
+        }
+        if let sourceSQL = source.sql {
+            if let sql, sql != sourceSQL {
+                throw SwiftLakeError.invalid("conflicting_fields", "'source.sql' and 'sql' differ; give one of them.")
+            }
+            if source.parquet == nil && source.rows == nil {
+                throw SwiftLakeError.invalid("missing_data",
+                    "'source.sql' is a SELECT … FROM t that reshapes the data of 'source.parquet' (Parquet files) or 'source.rows'; it does not read tables by itself. Give 'source.parquet' with it (t is those files), or run free-standing queries with /api/query.")
+            }
+            sql = sourceSQL
+        }
+        if source.parquet == nil && source.rows == nil {
+            throw SwiftLakeError.invalid("missing_data", "'source' needs one of 'parquet' (Parquet files, directories or globs), 'rows' or 'delta'.")
+        }
+        sourcePaths = source.parquet
+        rows = source.rows
     }
 }

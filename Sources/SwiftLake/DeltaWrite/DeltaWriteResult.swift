@@ -1,3 +1,5 @@
+import DeltaLake
+
 /// What a Delta write, delete, update or create did: the version committed and the
 /// operation's metrics (also recorded in the commit's `operationMetrics`, under Spark's names).
 public struct DeltaWriteResult: Codable, Sendable, Hashable {
@@ -26,12 +28,15 @@ public struct DeltaWriteResult: Codable, Sendable, Hashable {
     public var bytesRemoved: Int64 = 0
     /// Time taken, in milliseconds.
     public var elapsedMs: Double = 0
+    /// The commit's `operationMetrics` under Spark's names (`numFiles`, `numOutputRows`,
+    /// `numDeletedRows`, `numUpdatedRows`, `numCopiedRows`, …); empty when nothing was committed.
+    public var metrics: [String: Int64] = [:]
 
     enum CodingKeys: String, CodingKey {
         case version, operation, committed, rowsInserted = "rows_inserted", rowsUpdated = "rows_updated"
         case rowsDeleted = "rows_deleted", rowsCopied = "rows_copied", filesAdded = "files_added"
         case filesRemoved = "files_removed", bytesAdded = "bytes_added", bytesRemoved = "bytes_removed"
-        case elapsedMs = "elapsed_ms"
+        case elapsedMs = "elapsed_ms", metrics
     }
 
     /// Creates a result.
@@ -39,5 +44,16 @@ public struct DeltaWriteResult: Codable, Sendable, Hashable {
         self.version = version
         self.operation = operation
         self.committed = committed
+    }
+}
+
+extension DeltaWriteResult {
+    /// Takes the metrics a commit records (`Lakehouse.sparkMetrics`) as the
+    /// result's `metrics`.
+    mutating func record(_ commitMetrics: [String: DeltaLake.JSONValue]) {
+        metrics = commitMetrics.compactMapValues { value -> Int64? in
+            if case .int(let number) = value { return number }
+            return nil
+        }
     }
 }

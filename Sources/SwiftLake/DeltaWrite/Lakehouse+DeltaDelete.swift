@@ -64,6 +64,7 @@ extension Lakehouse {
             ("numCopiedRows", copied), ("numAddedChangeFiles", 0), ("numRemovedBytes", removedBytes), ("numAddedBytes", addedBytes),
         ], elapsedMs: elapsed)
         result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
+        result.record(metrics)
         result.committed = true
         result.rowsDeleted = deleted
         result.rowsCopied = copied

@@ -81,6 +81,7 @@ extension Lakehouse {
             ("numCopiedRows", copied), ("numAddedChangeFiles", 0), ("numRemovedBytes", removedBytes), ("numAddedBytes", addedBytes),
         ], elapsedMs: (ContinuousClock.now - started).milliseconds)
         result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
+        result.record(metrics)
         result.committed = true
         result.rowsUpdated = updated
         result.rowsCopied = copied

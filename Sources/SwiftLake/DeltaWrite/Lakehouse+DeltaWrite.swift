@@ -171,7 +171,9 @@ extension Lakehouse {
             }
         }
         let elapsed = (ContinuousClock.now - started).milliseconds
-        result.version = try await commitDelta(transaction!, metrics: Self.sparkMetrics(metrics, elapsedMs: elapsed), writer: work.writer)
+        let commitMetrics = Self.sparkMetrics(metrics, elapsedMs: elapsed)
+        result.version = try await commitDelta(transaction!, metrics: commitMetrics, writer: work.writer)
+        result.record(commitMetrics)
         result.rowsInserted = work.rowsInserted
         result.rowsDeleted = deletedRows
         result.rowsCopied = copiedRows
