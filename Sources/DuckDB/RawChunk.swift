@@ -38,6 +38,18 @@ public final class RawChunk: @unchecked Sendable {
         }
     }
 
+    /// The values of column `index` at `rows` (row numbers below ``count``), decoded as
+    /// ``DataChunk`` would, in the order given.
+    public func values(column index: Int, rows: [Int]) throws -> [Value] {
+        guard index < readers.count, let vector = duckdb_data_chunk_get_vector(chunk, idx_t(index)) else {
+            throw DuckDBError(code: .execute, message: "DuckDB returned a chunk without column \(index)")
+        }
+        guard rows.allSatisfy({ $0 >= 0 && $0 < count }) else {
+            throw DuckDBError(code: .execute, message: "Row out of range of a chunk of \(count) rows")
+        }
+        return try withExtendedLifetime(self) { try VectorDecoder.decode(vector, readers[index], rows: rows) }
+    }
+
     /// The first `rows` rows decoded into a ``DataChunk``.
     public func decoded(rows: Int) throws -> DataChunk {
         let rows = min(rows, count)

@@ -11,8 +11,10 @@ import Foundation
 /// `add` rows — nearly all of a checkpoint — take a fast path: the fields of the `add`
 /// struct are projected in SQL as columns of their own and become ``DeltaLake/AddFile``
 /// values directly, with the same field rules as ``DeltaLake/AddFile/init(json:)``
-/// (`stats` stays a string; `stats_parsed` is kept when the checkpoint has it). The other
-/// actions are few and go through JSON and ``DeltaLake/Action/init(json:)``.
+/// (`stats` stays a string; `stats_parsed` is kept when the checkpoint has it). Their
+/// strings, integers and booleans are read from DuckDB's vectors (``DuckDB/RawChunk``)
+/// without a ``DuckDB/Value`` per cell. The other actions are few: only their rows are
+/// decoded, through JSON and ``DeltaLake/Action/init(json:)``.
 public struct DuckDBCheckpointReader: CheckpointReader {
     /// The action columns read from a checkpoint; others (`commitInfo`, `cdc`) are skipped.
     public static let actionColumns = ["add", "remove", "metaData", "protocol", "txn",
@@ -56,21 +58,51 @@ public struct DuckDBCheckpointReader: CheckpointReader {
 
             let result = try connection.query("SELECT \(select.joined(separator: ", ")) FROM \(source)")
             var actions: [DeltaLake.Action] = []
-            while let chunk = try result.nextChunk() {
-                let data = chunk.columns
-                actions.reserveCapacity(actions.count + chunk.count)
-                for r in 0..<chunk.count {
-                    if let addLayout, case .boolean(true) = data[0][r] {
-                        actions.append(.add(try addLayout.addFile(data, row: r)))
-                        continue
+            while let chunk = try result.nextRawChunk() {
+                let count = chunk.count
+                actions.reserveCapacity(actions.count + count)
+                // Which rows are `add`s (column 0, a BOOLEAN that is never NULL).
+                var isAdd = [Bool](repeating: false, count: count)
+                var addRows: [Int] = []
+                var otherRows: [Int] = []
+                if addLayout != nil {
+                    try chunk.withColumn(0) { vector in
+                        guard vector.kind == .boolean, let data = vector.data else {
+                            throw DuckDBError(code: .execute, message: "Unexpected type of the `add IS NOT NULL` column")
+                        }
+                        for r in 0..<count where vector.isValid(r) && data.load(fromByteOffset: r, as: UInt8.self) != 0 {
+                            isAdd[r] = true
+                        }
                     }
-                    var members: [String: DeltaLake.JSONValue] = [:]
-                    for (i, name) in generic.enumerated() {
-                        let value = data[genericStart + i][r]
-                        if !value.isNull { members[name] = Self.json(value) }
+                    addRows.reserveCapacity(count)
+                    for r in 0..<count { if isAdd[r] { addRows.append(r) } else { otherRows.append(r) } }
+                } else {
+                    otherRows = Array(0..<count)
+                }
+                let adds = try addLayout?.addFiles(chunk, rows: addRows) ?? []
+                // The other actions: only their rows are decoded, as JSON objects.
+                var others: [DeltaLake.Action?] = []
+                if !otherRows.isEmpty {
+                    let values = try generic.indices.map { try chunk.values(column: genericStart + $0, rows: otherRows) }
+                    others.reserveCapacity(otherRows.count)
+                    for j in otherRows.indices {
+                        var members: [String: DeltaLake.JSONValue] = [:]
+                        for (i, name) in generic.enumerated() where !values[i][j].isNull {
+                            members[name] = Self.json(values[i][j])
+                        }
+                        others.append(try members.isEmpty ? nil : DeltaLake.Action(json: .object(members)))
                     }
-                    if members.isEmpty { continue }
-                    if let action = try DeltaLake.Action(json: .object(members)) { actions.append(action) }
+                }
+                // In row order.
+                var a = 0, o = 0
+                for r in 0..<count {
+                    if isAdd[r] {
+                        actions.append(.add(adds[a]))
+                        a += 1
+                    } else {
+                        if let action = others[o] { actions.append(action) }
+                        o += 1
+                    }
                 }
             }
             return actions
@@ -105,33 +137,53 @@ public struct DuckDBCheckpointReader: CheckpointReader {
             }
         }
 
-        /// The `add` of row `r`, decoded as ``DeltaLake/AddFile/init(json:)`` decodes its JSON.
-        func addFile(_ data: [[Value]], row r: Int) throws -> DeltaLake.AddFile {
-            func value(_ column: Int) -> Value { column < 0 ? .null : data[column][r] }
+        /// The `add`s of `rows` of `chunk`, decoded as ``DeltaLake/AddFile/init(json:)`` decodes
+        /// their JSON. Strings, integers and booleans are read from DuckDB's vectors directly;
+        /// maps and structs through ``DuckDB/Value``s, for their non-NULL rows only.
+        func addFiles(_ chunk: RawChunk, rows: [Int]) throws -> [DeltaLake.AddFile] {
+            guard !rows.isEmpty else { return [] }
             func missing(_ key: String) -> DeltaLake.DeltaError {
                 DeltaLake.DeltaError(.corruptLog, "'add' action lacks the required field '\(key)'")
             }
-            guard let path = DuckDBCheckpointReader.string(value(path)) else { throw missing("path") }
-            guard let size = DuckDBCheckpointReader.int64(value(size)) else { throw missing("size") }
-            var statsParsed: DeltaLake.JSONValue?
-            let parsed = value(self.statsParsed)
-            if !parsed.isNull { statsParsed = DuckDBCheckpointReader.json(parsed) }
-            var deletionVector: DeltaLake.DeletionVectorDescriptor?
-            let dv = value(self.deletionVector)
-            if !dv.isNull { deletionVector = try DeltaLake.DeletionVectorDescriptor(json: DuckDBCheckpointReader.json(dv)) }
-            return DeltaLake.AddFile(
-                path: path,
-                partitionValues: DuckDBCheckpointReader.stringMap(value(partitionValues)) ?? [:],
-                size: size,
-                modificationTime: DuckDBCheckpointReader.int64(value(modificationTime)) ?? 0,
-                dataChange: DuckDBCheckpointReader.bool(value(dataChange)) ?? true,
-                stats: DuckDBCheckpointReader.string(value(stats)),
-                statsParsed: statsParsed,
-                tags: DuckDBCheckpointReader.stringMap(value(tags)),
-                deletionVector: deletionVector,
-                baseRowId: DuckDBCheckpointReader.int64(value(baseRowId)),
-                defaultRowCommitVersion: DuckDBCheckpointReader.int64(value(defaultRowCommitVersion)),
-                clusteringProvider: DuckDBCheckpointReader.string(value(clusteringProvider)))
+            let paths = try CheckpointColumns.strings(chunk, path, rows)
+            let sizes = try CheckpointColumns.int64s(chunk, size, rows)
+            let modificationTimes = try CheckpointColumns.int64s(chunk, modificationTime, rows)
+            let dataChanges = try CheckpointColumns.bools(chunk, dataChange, rows)
+            let statsStrings = try CheckpointColumns.strings(chunk, stats, rows)
+            let baseRowIds = try CheckpointColumns.int64s(chunk, baseRowId, rows)
+            let defaultRowCommitVersions = try CheckpointColumns.int64s(chunk, defaultRowCommitVersion, rows)
+            let clusteringProviders = try CheckpointColumns.strings(chunk, clusteringProvider, rows)
+            let partitionValueMaps = try CheckpointColumns.values(chunk, partitionValues, rows)
+            let tagMaps = try CheckpointColumns.values(chunk, tags, rows)
+            let parsedStats = try CheckpointColumns.values(chunk, statsParsed, rows)
+            let deletionVectors = try CheckpointColumns.values(chunk, deletionVector, rows)
+
+            var out: [DeltaLake.AddFile] = []
+            out.reserveCapacity(rows.count)
+            for k in rows.indices {
+                guard let path = paths[k] else { throw missing("path") }
+                guard let size = sizes[k] else { throw missing("size") }
+                var statsParsed: DeltaLake.JSONValue?
+                if let parsed = parsedStats[k], !parsed.isNull { statsParsed = DuckDBCheckpointReader.json(parsed) }
+                var deletionVector: DeltaLake.DeletionVectorDescriptor?
+                if let dv = deletionVectors[k], !dv.isNull {
+                    deletionVector = try DeltaLake.DeletionVectorDescriptor(json: DuckDBCheckpointReader.json(dv))
+                }
+                out.append(DeltaLake.AddFile(
+                    path: path,
+                    partitionValues: partitionValueMaps[k].flatMap(DuckDBCheckpointReader.stringMap) ?? [:],
+                    size: size,
+                    modificationTime: modificationTimes[k] ?? 0,
+                    dataChange: dataChanges[k] ?? true,
+                    stats: statsStrings[k],
+                    statsParsed: statsParsed,
+                    tags: tagMaps[k].flatMap(DuckDBCheckpointReader.stringMap),
+                    deletionVector: deletionVector,
+                    baseRowId: baseRowIds[k],
+                    defaultRowCommitVersion: defaultRowCommitVersions[k],
+                    clusteringProvider: clusteringProviders[k]))
+            }
+            return out
         }
     }
 
