@@ -670,49 +670,36 @@ run. Every number is a ratio SwiftLake/delta-rs: below 1 SwiftLake is faster.
 PROFILE_NOTES = """\
 ### Where SwiftLake is slower, and why
 
-Profiled with `perf` (swiftlake-bench looping over the latest snapshot; the
-server during one 10M-row Arrow read) at commit `4d97f14`; the phase table
-above comes from each run. Re-profile after changing the code paths named.
+The first run (`3c9e25c`) had the latest snapshot at 3.1× and all rows as
+Arrow at 18×. Profiling (`perf`) found these causes, fixed since:
+- `LocalStore.list` stat()ed every log entry before applying `startAfter`
+  (`e595ba8`: names are filtered first; `readdir`'s `d_type` tells files from
+  directories);
+- checkpoint rows went through a `[String: JSONValue]` tree per row, and
+  replay sorted `String`s (`7668620`: `add` columns decode straight into
+  `AddFile`, replay sorts indexes; `9dc6a9f`: `add` fields read from DuckDB's
+  vectors, other actions decoded only for their rows);
+- a warm REST read of the latest version re-listed the whole log (`b574aa8`:
+  the snapshot cache refreshes incrementally, listing only the entries after
+  its newest snapshot);
+- Arrow output re-encoded a Swift `Value` per cell (`8ebe79f`: DuckDB vectors
+  are copied into Arrow buffers), and the response task hopped to the engine
+  thread once per 2,048-row batch (`6cedb8b`: once per 32K rows).
 
-- **Listing `_delta_log/` stats every entry.** `LocalStore.list(prefix:startAfter:)`
-  calls `stat()` on each directory entry *before* it applies `startAfter`
-  and the prefix, so a load that starts at the `_last_checkpoint` hint still
-  pays one `stat` per log file (10,100 here): about a quarter of the latest
-  snapshot's time in the profile. Checking the name first (and `readdir`'s
-  `d_type` for directories) would make the hinted listing proportional to
-  the entries after the checkpoint. Versions older than the hint need the
-  whole listing in both readers (delta-rs is slow there too).
-- **Checkpoint rows go through JSON trees.** `DuckDBCheckpointReader` fetches
-  each row as DuckDB `Value`s, builds a `[String: JSONValue]` dictionary per
-  struct and `Action(json:)` decodes that: 40–50% of the latest snapshot.
-  DuckDB's fetch of the rows is about a third of that; the rest is building
-  and decoding the dictionaries (hashing, allocation, reference counting).
-  Decoding the `add` columns straight from the vectors would avoid the
-  per-row dictionaries.
-- **Replay sorts by `String`.** `SnapshotBuilder.build(segment:)` stable-sorts
-  the active files by path with `String` comparisons (~8%), and the
-  `FileKey` dictionary grows by rehashing (~5%).
-- **A warm REST read of the *latest* version is not free.**
-  `DeltaSnapshotCache` lists `_delta_log/` on every such read to learn which
-  version is the latest, so it costs about one (stat-everything) listing;
-  explicit versions come from the cache in well under a millisecond.
-- **All rows as Arrow is slow because the server does not use DuckDB's
-  Arrow export.** `QueryCursor` turns every cell into a Swift `DuckDB.Value`
-  (each string allocated separately) and `ArrowIPCEncoder` /
-  `ArrowColumnWriter` re-encode those values into Arrow buffers. In the
-  profile most of the server's time is `malloc`/`free` and reference counting
-  in that path (`ArrowRecordBatchEncoder.message` ~21% of samples, cursor
-  fetch and value decoding ~10%, DuckDB's Parquet decoding a few percent).
-  Encoding Arrow from DuckDB's vectors (or its C Arrow interface) would
-  remove the per-cell work.
+What is left, from the phase table above:
+- **Latest snapshot**: reading the 10,002-row checkpoint through DuckDB is
+  still most of SwiftLake's time; delta-rs loads everything in about as long.
+  Next: read fewer columns (`stats_parsed` when `stats` is there), and measure
+  DuckDB's thread count for this small scan.
+- **Old versions**: both readers list the whole log (the hint points at the
+  newest checkpoint); SwiftLake's listing is one `stat` per returned entry.
+- **All rows as Arrow**: the stream is one record batch per DuckDB chunk
+  (2,048 rows, about 4,900 batches for 10M rows) and each message is copied
+  twice on its way out; bigger record batches and writing buffers straight
+  to the response are next. delta-rs builds its table in-process; SwiftLake
+  also sends 376 MB over loopback HTTP, which pyarrow decodes.
 - **The aggregate** is a parallel Parquet scan on both sides (DuckDB vs
-  DataFusion) and comes out near parity; the REST round trip adds a few
-  milliseconds.
-- **On a busy machine SwiftLake's snapshot loads suffer more than
-  delta-rs's** (compare the runs above): the listing is thousands of `stat`
-  system calls (its phase time tripled under load), and the checkpoint read
-  likely also loses time handing work between Swift tasks, the engine's
-  blocking executor and DuckDB's worker threads, each waiting for a core.
+  DataFusion).
 """
 
 

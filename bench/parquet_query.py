@@ -506,6 +506,24 @@ ratio is at most **1.1×** for TPC-H Q1 and Q6 at scale factor 1.
 """
 
 
+Q6_NOTES = """\
+**Where Q6's overhead goes** (measured 2026-11-25 on the machine above, same file, each
+comparison interleaved in one process). On a quiet machine Q6 came out at 1.104× and
+1.087× in two runs of 30 repetitions; the last run is shown above.
+- **Our libduckdb is slower than the wheel's.** The same `duckdb_query` of Q6 through our
+  library (`scripts/setup-duckdb.sh`: clang 21, `-O3 -DNDEBUG`) against the PyPI wheel
+  (built with gcc) in one Python process, both with the footer cache: medians 40.3 ms vs
+  37.7 ms, about 7%. The wheel is the direct path's DuckDB, so most of the gap is the
+  compiler, not SwiftLake; a gcc build of DuckDB is the next thing to try.
+- **Two binds per query cost little now.** The C API streams only from a prepared
+  statement, and DuckDB re-binds a prepared Parquet scan when it executes. Without the
+  footer cache that was 1.4 ms (prepare + streaming execute vs `duckdb_query`, medians);
+  with it, 0.3 ms. SwiftLake caches footers since `5379da1`, only for files whose cached
+  footer cannot be stale (`FooterCachePolicy`).
+- **HTTP and JSON**: REST median minus the server's `elapsed_ms`, about 1.2 ms.
+"""
+
+
 SECTION_HEADING = "## REST query overhead: TPC-H Q1 and Q6 over Parquet"
 
 
@@ -531,6 +549,7 @@ def write_docs(path: Path, results: dict | None) -> None:
             parts.append("**The machine was busy with other work when this run started (load average above "
                          "half the cores), so these numbers are noisy; re-run on a quiet machine.**\n")
         parts.append(table(results) + "\n")
+        parts.append(Q6_NOTES)
         parts.append("Re-run with `make bench`; raw timings are saved under `bench/results/` "
                      "(not committed).\n")
     section = "\n".join(parts)
