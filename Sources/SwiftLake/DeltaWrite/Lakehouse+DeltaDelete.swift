@@ -20,7 +20,7 @@ extension Lakehouse {
         }
         let predicate = request.predicate.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let parameters: [String: DeltaLake.JSONValue] = ["predicate": .array(predicate.map { [.string($0)] } ?? [])]
-        var transaction = try startDeltaTransaction(table, from: snapshot, operation: "DELETE", parameters: parameters)
+        let transaction = try startDeltaTransaction(table, from: snapshot, operation: "DELETE", parameters: parameters)
         var result = DeltaWriteResult(version: snapshot.version, operation: "DELETE", committed: false)
 
         var removed: [AddFile] = []
@@ -55,24 +55,9 @@ extension Lakehouse {
             result.elapsedMs = (ContinuousClock.now - started).milliseconds
             return result
         }
-        transaction.remove(removed)
-        transaction.add(adds)
-        let addedBytes = adds.reduce(0) { $0 + $1.size }, removedBytes = removed.reduce(0) { $0 + $1.size }
-        let elapsed = (ContinuousClock.now - started).milliseconds
-        let metrics = Self.sparkMetrics([
-            ("numRemovedFiles", Int64(removed.count)), ("numAddedFiles", Int64(adds.count)), ("numDeletedRows", deleted),
-            ("numCopiedRows", copied), ("numAddedChangeFiles", 0), ("numRemovedBytes", removedBytes), ("numAddedBytes", addedBytes),
-        ], elapsedMs: elapsed)
-        result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
-        result.record(metrics)
-        result.committed = true
+        try await commitRewrite(transaction, removed: removed, adds: adds, changed: ("numDeletedRows", deleted),
+                                copied: copied, writer: writer, started: started, into: &result)
         result.rowsDeleted = deleted
-        result.rowsCopied = copied
-        result.filesAdded = adds.count
-        result.filesRemoved = removed.count
-        result.bytesAdded = addedBytes
-        result.bytesRemoved = removedBytes
-        result.elapsedMs = (ContinuousClock.now - started).milliseconds
         return result
     }
 }

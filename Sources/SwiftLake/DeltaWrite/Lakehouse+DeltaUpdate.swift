@@ -27,7 +27,7 @@ extension Lakehouse {
         }
         let predicate = request.predicate.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let parameters: [String: DeltaLake.JSONValue] = predicate.map { ["predicate": .array([.string($0)])] } ?? [:]
-        var transaction = try startDeltaTransaction(table, from: snapshot, operation: "UPDATE", parameters: parameters)
+        let transaction = try startDeltaTransaction(table, from: snapshot, operation: "UPDATE", parameters: parameters)
 
         let candidates = try await deltaCandidates(snapshot, predicate: predicate)
         let scan = try await deltaTargetScan(snapshot, files: candidates)
@@ -73,23 +73,9 @@ extension Lakehouse {
         }
         let removed = work.0.map(\.add), adds = work.1
         let updated = work.0.reduce(0) { $0 + $1.matched }, copied = work.0.reduce(0) { $0 + $1.total - $1.matched }
-        transaction.remove(removed)
-        transaction.add(adds)
-        let addedBytes = adds.reduce(0) { $0 + $1.size }, removedBytes = removed.reduce(0) { $0 + $1.size }
-        let metrics = Self.sparkMetrics([
-            ("numRemovedFiles", Int64(removed.count)), ("numAddedFiles", Int64(adds.count)), ("numUpdatedRows", updated),
-            ("numCopiedRows", copied), ("numAddedChangeFiles", 0), ("numRemovedBytes", removedBytes), ("numAddedBytes", addedBytes),
-        ], elapsedMs: (ContinuousClock.now - started).milliseconds)
-        result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
-        result.record(metrics)
-        result.committed = true
+        try await commitRewrite(transaction, removed: removed, adds: adds, changed: ("numUpdatedRows", updated),
+                                copied: copied, writer: writer, started: started, into: &result)
         result.rowsUpdated = updated
-        result.rowsCopied = copied
-        result.filesAdded = adds.count
-        result.filesRemoved = removed.count
-        result.bytesAdded = addedBytes
-        result.bytesRemoved = removedBytes
-        result.elapsedMs = (ContinuousClock.now - started).milliseconds
         return result
     }
 }

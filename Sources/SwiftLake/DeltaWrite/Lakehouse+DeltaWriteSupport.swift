@@ -110,6 +110,32 @@ extension Lakehouse {
     }
 
     /// The Spark-style metric map of a result (values become strings in the commit).
+    /// Commits a copy-on-write rewrite (DELETE or UPDATE): `removed` files leave the table and
+    /// `adds` (their rewritten rows) join it, with Spark's metrics, `changed` naming the rows
+    /// the operation changed (`numDeletedRows` or `numUpdatedRows`). Fills `result`'s
+    /// version, metrics, copied rows, files, bytes and time; the caller sets its changed rows.
+    func commitRewrite(_ transaction: Transaction, removed: [AddFile], adds: [AddFile], changed: (metric: String, rows: Int64),
+                       copied: Int64, writer: DataFileWriter?, started: ContinuousClock.Instant,
+                       into result: inout DeltaWriteResult) async throws {
+        var transaction = transaction
+        transaction.remove(removed)
+        transaction.add(adds)
+        let addedBytes = adds.reduce(0) { $0 + $1.size }, removedBytes = removed.reduce(0) { $0 + $1.size }
+        let metrics = Self.sparkMetrics([
+            ("numRemovedFiles", Int64(removed.count)), ("numAddedFiles", Int64(adds.count)), (changed.metric, changed.rows),
+            ("numCopiedRows", copied), ("numAddedChangeFiles", 0), ("numRemovedBytes", removedBytes), ("numAddedBytes", addedBytes),
+        ], elapsedMs: (ContinuousClock.now - started).milliseconds)
+        result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
+        result.record(metrics)
+        result.committed = true
+        result.rowsCopied = copied
+        result.filesAdded = adds.count
+        result.filesRemoved = removed.count
+        result.bytesAdded = addedBytes
+        result.bytesRemoved = removedBytes
+        result.elapsedMs = (ContinuousClock.now - started).milliseconds
+    }
+
     static func sparkMetrics(_ pairs: [(String, Int64)], elapsedMs: Double) -> [String: DeltaLake.JSONValue] {
         var metrics: [String: DeltaLake.JSONValue] = [:]
         for (name, value) in pairs { metrics[name] = .int(value) }
