@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// `swiftlake delta …`: read Delta Lake tables.
+/// `swiftlake delta …`: read, write and maintain Delta Lake tables.
 struct DeltaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delta",
-        abstract: "Read Delta Lake tables: rows (with time travel), history, detail and files.",
+        abstract: "Delta Lake tables: read (with time travel), write, update, delete, merge, and maintain (checkpoint, vacuum, restore, optimize, convert, constraints).",
         subcommands: [
             DeltaReadCommand.self,
             DeltaHistoryCommand.self,
