@@ -20,6 +20,7 @@ REQUIREMENTS=(
   "pyarrow"             # reads/writes Parquet in tests, independently of DuckDB
   "deltalake==1.6.6"    # delta-rs, the Delta Lake interoperability oracle (DeltaLakeTests)
   "moto[server]>=5.1"  # moto_server, a local S3 endpoint for the ObjectStore tests (>=5.1: If-None-Match on PutObject)
+  "pyroaring"           # decodes deletion vector bitmaps (portable RoaringBitmap) independently in the Delta DV tests
   # Added by later issues:
   # "pyspark==4.3.0"    # Spark Connect server for the Spark engine tests
 )
