@@ -60,12 +60,14 @@ run: build ## start the service on HOST:PORT (127.0.0.1:8000) over ROOT (./data,
 # SWIFTLAKE_TEST_FULL=1 tells tests that need external tools (Python oracles,
 # the S3 server, later Spark) that those must run, not skip. moto_server runs on
 # 127.0.0.1 for the S3 tests (SWIFTLAKE_S3_ENDPOINT), in a state directory of this
-# run's own, and is stopped however the tests end.
+# run's own, and is stopped however the tests end. TMPDIR is a directory of this run's
+# own too, removed at the end, so temporary tables of tests never pile up in /tmp.
 test: deps ## build and run every test (debug); exit status is swift test's
 	@export SWIFTLAKE_TEST_FULL=1; $(SWAGGER_ENV); \
 	$(SWIFT) build --build-tests; \
-	export SWIFTLAKE_MOTO_DIR="$$(mktemp -d)"; \
-	trap 'scripts/moto-server.sh stop; rm -rf "$$SWIFTLAKE_MOTO_DIR"' EXIT; \
+	export TMPDIR="$$(mktemp -d -t swiftlake-test-run.XXXXXX)"; \
+	export SWIFTLAKE_MOTO_DIR="$$TMPDIR/moto"; mkdir -p "$$SWIFTLAKE_MOTO_DIR"; \
+	trap 'scripts/moto-server.sh stop; rm -rf "$$TMPDIR"' EXIT; \
 	SWIFTLAKE_S3_ENDPOINT="$$(scripts/moto-server.sh start)"; export SWIFTLAKE_S3_ENDPOINT; \
 	$(SWIFT) test $(TEST_ARGS)
 
