@@ -34,7 +34,7 @@ SWAGGER_ENV := if [[ -z "$${SWIFTLAKE_SWAGGER_UI_DIR:-}" ]] \
 	&& d="$$(scripts/setup-swagger-ui.sh --status 2>/dev/null)"; then \
 	export SWIFTLAKE_SWAGGER_UI_DIR="$$d"; fi
 
-.PHONY: help deps build run test bench bench-delta clean
+.PHONY: help deps build run test bench bench-delta clean spark-up spark-down
 
 help: ## list the targets
 	@echo "SwiftLake. Targets (each installs what it needs first):"
@@ -58,18 +58,33 @@ run: build ## start the service on HOST:PORT (127.0.0.1:8000) over ROOT (./data,
 	exec $(BIN) serve --host $(HOST) --port $(PORT) --root $(ROOT)
 
 # SWIFTLAKE_TEST_FULL=1 tells tests that need external tools (Python oracles,
-# the S3 server, later Spark) that those must run, not skip. moto_server runs on
-# 127.0.0.1 for the S3 tests (SWIFTLAKE_S3_ENDPOINT), in a state directory of this
-# run's own, and is stopped however the tests end. TMPDIR is a directory of this run's
+# the S3 server, Spark) that those must run, not skip. moto_server runs on
+# 127.0.0.1 for the S3 tests (SWIFTLAKE_S3_ENDPOINT) and a Spark Connect server
+# (scripts/setup-spark.sh installs pyspark and Java 17; ~1-2 GB of memory) for the
+# Spark tests (SWIFTLAKE_SPARK_REMOTE), each in a state directory of this run's own,
+# and both are stopped however the tests end. TMPDIR is a directory of this run's
 # own too, removed at the end, so temporary tables of tests never pile up in /tmp.
 test: deps ## build and run every test (debug); exit status is swift test's
+	@scripts/setup-spark.sh >/dev/null
 	@export SWIFTLAKE_TEST_FULL=1; $(SWAGGER_ENV); \
 	$(SWIFT) build --build-tests; \
 	export TMPDIR="$$(mktemp -d -t swiftlake-test-run.XXXXXX)"; \
 	export SWIFTLAKE_MOTO_DIR="$$TMPDIR/moto"; mkdir -p "$$SWIFTLAKE_MOTO_DIR"; \
-	trap 'scripts/moto-server.sh stop; rm -rf "$$TMPDIR"' EXIT; \
+	export SWIFTLAKE_SPARK_DIR="$$TMPDIR/spark"; mkdir -p "$$SWIFTLAKE_SPARK_DIR"; \
+	trap 'scripts/moto-server.sh stop; scripts/spark-server.sh stop; rm -rf "$$TMPDIR"' EXIT; \
 	SWIFTLAKE_S3_ENDPOINT="$$(scripts/moto-server.sh start)"; export SWIFTLAKE_S3_ENDPOINT; \
+	SWIFTLAKE_SPARK_REMOTE="$$(scripts/spark-server.sh start)"; export SWIFTLAKE_SPARK_REMOTE; \
 	$(SWIFT) test $(TEST_ARGS)
+
+# A local Spark Connect server on 127.0.0.1:SPARK_PORT (Spark's default 15002), its state
+# in $${TMPDIR:-/tmp}/swiftlake-spark-$$UID; prints the connection string (sc://…) to use.
+SPARK_PORT ?= 15002
+spark-up: ## start a local Spark Connect server (pyspark + Java 17) on 127.0.0.1:SPARK_PORT (15002)
+	@scripts/setup-spark.sh >/dev/null
+	@SWIFTLAKE_SPARK_PORT=$(SPARK_PORT) scripts/spark-server.sh start
+
+spark-down: ## stop the local Spark Connect server that spark-up started
+	@scripts/spark-server.sh stop
 
 bench: build ## REST vs direct DuckDB on TPC-H Q1/Q6 (SF1); writes docs/BENCHMARKS.md
 	$(PYTHON) bench/parquet_query.py --binary $(BIN) --write-docs docs/BENCHMARKS.md $(BENCH_ARGS)
