@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SwiftLake
 
-/// `swiftlake delta write PATH (--rows JSON | --rows-file FILE | --source PARQUET…) [--sql SQL]
+/// `swiftlake delta write PATH (--rows JSON | --rows-file FILE | --source PARQUET… | --source-delta TABLE | --sql SQL) [--sql SQL]
 /// [--mode append|overwrite|error|ignore] [--partition-by col]… [--replace-where PRED] [--merge-schema]`.
 struct DeltaWriteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,13 +10,17 @@ struct DeltaWriteCommand: AsyncParsableCommand {
         abstract: "Append or overwrite rows of a Delta table (created when missing).",
         discussion: """
             The rows come from --rows (a JSON array of objects), --rows-file (a file of one \
-            JSON array, or one object per line) or --source (Parquet files, directories or \
-            globs), optionally reshaped by --sql, a SELECT over t.
+            JSON array, or one object per line), --source (Parquet files, directories or \
+            globs) or --source-delta (another Delta table, at --source-version or its latest), \
+            optionally reshaped by --sql, a SELECT over t. --sql alone is a query whose rows \
+            are written.
 
             Examples:
               swiftlake delta write data/sales --rows '[{"id": 1, "amount": 9.5, "region": "north"}]'
               swiftlake delta write data/sales --source data/sales.parquet --sql "SELECT id, amount, region FROM t" \\
                 --mode overwrite --replace-where "region = 'north'"
+              swiftlake delta write data/sales_copy --source-delta data/sales --source-version 3
+              swiftlake delta write data/ids --sql "SELECT range AS id FROM range(1000)"
             """)
 
     @Argument(help: ArgumentHelp("The table's directory.", valueName: "PATH"))
@@ -31,7 +35,13 @@ struct DeltaWriteCommand: AsyncParsableCommand {
     @Option(name: .customLong("source"), help: ArgumentHelp("A Parquet file, directory or glob to write (repeatable).", valueName: "PATH"))
     var sources: [String] = []
 
-    @Option(help: ArgumentHelp("A SELECT over t (the rows or sources) whose result is written.", valueName: "SQL"))
+    @Option(help: ArgumentHelp("A Delta table whose rows are written.", valueName: "TABLE"))
+    var sourceDelta: String?
+
+    @Option(help: ArgumentHelp("With --source-delta: the version to read (default: its latest).", valueName: "N"))
+    var sourceVersion: Int64?
+
+    @Option(help: ArgumentHelp("A SELECT over t (the rows or sources) whose result is written; alone, a query whose rows are written.", valueName: "SQL"))
     var sql: String?
 
     @Option(help: ArgumentHelp("append (default), overwrite, error or ignore.", valueName: "MODE"))
@@ -56,8 +66,12 @@ struct DeltaWriteCommand: AsyncParsableCommand {
     var local: LocalOptions
 
     func validate() throws {
-        if [rows != nil, rowsFile != nil, !sources.isEmpty].filter({ $0 }).count != 1 {
-            throw ValidationError("Give the data with exactly one of --rows JSON, --rows-file FILE or --source PARQUET.")
+        let given = [rows != nil, rowsFile != nil, !sources.isEmpty, sourceDelta != nil].filter({ $0 }).count
+        if given > 1 || (given == 0 && sql == nil) {
+            throw ValidationError("Give the data with one of --rows JSON, --rows-file FILE, --source PARQUET and --source-delta TABLE (optionally reshaped by --sql), or --sql alone.")
+        }
+        if sourceVersion != nil && sourceDelta == nil {
+            throw ValidationError("--source-version needs --source-delta TABLE.")
         }
         guard DeltaWriteRequest.Mode(rawValue: mode) != nil else {
             throw ValidationError("--mode must be append, overwrite, error or ignore; got '\(mode)'.")
@@ -84,7 +98,8 @@ struct DeltaWriteCommand: AsyncParsableCommand {
     func run() async throws {
         let request = DeltaWriteRequest(
             path: LocalOptions.absolute(path), mode: DeltaWriteRequest.Mode(rawValue: mode), rows: try parsedRows(),
-            sourcePaths: sources.isEmpty ? nil : sources.map(LocalOptions.absolute), sql: sql,
+            sourcePaths: sources.isEmpty ? nil : sources.map(LocalOptions.absolute),
+            sourceDelta: sourceDelta.map { DeltaMergeTableSource(path: LocalOptions.absolute($0), version: sourceVersion) }, sql: sql,
             partitionColumns: partitionBy.isEmpty ? nil : partitionBy, replaceWhere: replaceWhere,
             mergeSchema: mergeSchema ? true : nil, targetFileSize: targetFileSize)
         let lake = try local.makeLakehouse()

@@ -169,11 +169,11 @@ import Testing
                 {"path": "c", "sql": "SELECT id FROM t", "source": {"parquet": ["sales.parquet"], "sql": "SELECT region FROM t"}}
                 """, code: "conflicting_fields", naming: ["source.sql", "sql"])
             try await expectError("""
-                {"path": "c", "source": {"sql": "SELECT 1 AS id"}}
-                """, code: "missing_data", naming: ["source.sql", "source.parquet"])
+                {"path": "c", "source": {"delta": "orders_delta", "parquet": ["sales.parquet"]}}
+                """, code: "conflicting_fields", naming: ["source.parquet", "source.delta"])
             try await expectError("""
-                {"path": "c", "source": {"delta": "orders_delta"}}
-                """, code: "unsupported_source", naming: ["source.delta"])
+                {"path": "c", "source": {}}
+                """, code: "missing_data", naming: ["parquet", "delta", "sql"])
             try await expectError("""
                 {"path": "orders_delta", "source": {"rows": [{"id": 1}]}, "on": "t.id = s.id",
                  "clauses": [{"when": "matched", "action": "delete"}], "when_matched": [{"action": "delete"}]}
@@ -188,6 +188,31 @@ import Testing
                 """, route: "/api/delta/merge", code: "invalid_clause", naming: [])
             // Nothing was created by the refused writes.
             #expect(try await client.post("/api/delta/read", json: #"{"path": "c"}"#).status == .notFound)
+        }
+    }
+
+    @Test func sourceDeltaAndSourceSQLWrite() async throws {
+        try await withServer(testOptions()) { client, _ in
+            // orders_delta of the sample data: 100 rows at its latest version.
+            let copied = try await client.post("/api/delta/write", json: """
+                {"path": "orders_copy", "source": {"delta": "orders_delta", "sql": "SELECT * FROM t WHERE id <= 10"}}
+                """)
+            #expect(copied.status == .ok, "\(copied.text)")
+            #expect(int(try copied.json()["rows_inserted"]) == 10, "\(copied.text)")
+            let versioned = try await client.post("/api/delta/write", json: """
+                {"path": "orders_copy", "source": {"delta": {"path": "orders_delta", "version": 0}, "sql": "SELECT * FROM t WHERE id = 1"}}
+                """)
+            #expect(versioned.status == .ok, "\(versioned.text)")
+            let generated = try await client.post("/api/delta/write", json: """
+                {"path": "numbers", "source": {"sql": "SELECT range AS n FROM range(1, 101)"}}
+                """)
+            #expect(generated.status == .ok, "\(generated.text)")
+            let sum = try await client.post("/api/delta/read", json: #"{"path": "numbers", "sql": "SELECT sum(n) AS s, count(*) AS c FROM t"}"#)
+            #expect(try sum.json()["rows"] as? [[Int]] == [[5050, 100]], "\(sum.text)")
+            let count = try await client.post("/api/delta/read", json: #"{"path": "orders_copy", "sql": "SELECT count(*) AS c, count(DISTINCT id) AS d FROM t"}"#)
+            #expect(try count.json()["rows"] as? [[Int]] == [[11, 10]], "\(count.text)")
+            let noT = try await client.post("/api/delta/write", json: #"{"path": "numbers", "sql": "SELECT * FROM t"}"#)
+            #expect(noT.status == .badRequest, "\(noT.text)")
         }
     }
 

@@ -74,7 +74,7 @@ extension Lakehouse {
     /// the definition of `t` over them. For a table in S3, exactly those files are fetched
     /// into the S3 cache (held by the returned lease until the query is open) and `t` reads
     /// the local copies.
-    private func deltaReadPlan(_ request: DeltaReadRequest) async throws -> (DeltaReadPlan, S3FileCache.Lease?) {
+    func deltaReadPlan(_ request: DeltaReadRequest) async throws -> (DeltaReadPlan, S3FileCache.Lease?) {
         let table = try deltaReadTable(request.path)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)

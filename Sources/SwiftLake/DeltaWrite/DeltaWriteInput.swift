@@ -1,15 +1,15 @@
 import DeltaLake
 import Foundation
 
-/// The data of a ``DeltaWriteRequest`` as SQL: a `SELECT` defining table `t` (over the JSON
-/// rows, staged as a newline-delimited JSON file, or over the Parquet sources), and the
-/// statement whose rows are written (`sql`, or all of `t`).
+/// The data of a ``DeltaWriteRequest`` as SQL: how table `t` is defined (over the JSON rows,
+/// staged as a newline-delimited JSON file, the Parquet sources, or a Delta table's snapshot;
+/// no `t` for a query that is the data by itself), and the statement whose rows are written
+/// (`sql`, or all of `t`).
 struct DeltaWriteInput: Sendable {
-    /// The `SELECT` that `t` is defined as.
-    let source: String
-    /// The statement producing the rows to write.
+    /// The statements that (re)define `t` (drop it, when the statement reads no `t`).
+    let definition: TableDefinition
     let statement: String
-    /// Parquet files the source reads.
+    /// Parquet files the source reads (their footers are cached only when safe).
     let parquetFiles: [String]
     /// The staged JSON file, deleted by ``remove()``.
     let stagedFile: String?
@@ -29,10 +29,15 @@ struct DeltaWriteInput: Sendable {
         case (.some, .some):
             throw SwiftLakeError.invalid("conflicting_fields", "Give either 'rows' or 'source_paths', not both.")
         case (nil, nil):
-            throw SwiftLakeError.invalid("missing_data", "Give the data to write in 'rows' (JSON objects) or 'source_paths' (Parquet files), optionally reshaped by 'sql'.")
+            guard let sql = request.sql else {
+                throw SwiftLakeError.invalid("missing_data", "Give the data to write in 'rows' (JSON objects), 'source_paths' (Parquet files) or 'source_delta' (a Delta table), optionally reshaped by 'sql' (a SELECT … FROM t), or give 'sql' alone as a query whose rows are written.")
+            }
+            // No `t`: a pooled connection must not keep the one an earlier request defined.
+            return DeltaWriteInput(definition: TableDefinition(sql: "DROP VIEW IF EXISTS temp.t"), statement: sql,
+                                   parquetFiles: [], stagedFile: nil, rowTypes: [:])
         case (nil, .some(let paths)):
             let files = try roots.parquetFiles(paths)
-            return DeltaWriteInput(source: "SELECT * FROM \(SQL.readParquet(files))", statement: statement,
+            return DeltaWriteInput(view: "SELECT * FROM \(SQL.readParquet(files))", statement: statement,
                                    parquetFiles: files, stagedFile: nil, rowTypes: [:])
         case (.some(let rows), nil):
             return try prepareRows(rows, schema: schema, statement: statement, stagingPath: stagingPath)
@@ -51,7 +56,7 @@ struct DeltaWriteInput: Sendable {
                 throw SwiftLakeError.invalid("no_rows", "'rows' is empty, so there is no schema to create the table with. Give rows, or create the table with /api/delta/create first.")
             }
             let empty = schema.fields.map { "\(DeltaScan.typedNull($0.type)) AS \(SQL.identifier($0.name))" }
-            return DeltaWriteInput(source: "SELECT \(empty.joined(separator: ", ")) WHERE false", statement: statement,
+            return DeltaWriteInput(view: "SELECT \(empty.joined(separator: ", ")) WHERE false", statement: statement,
                                    parquetFiles: [], stagedFile: nil, rowTypes: Dictionary(uniqueKeysWithValues: schema.fields.map { ($0.name, $0.type) }))
         }
         var types: [String: DataType] = [:]
@@ -82,6 +87,14 @@ struct DeltaWriteInput: Sendable {
             select.append("\(try RowTypes.conversion(SQL.identifier(column), type: type, column: column)) AS \(SQL.identifier(column))")
         }
         let source = "SELECT \(select.joined(separator: ", ")) FROM read_json(\(SQL.literal(stagingPath)), format = 'newline_delimited', columns = {\(columns.joined(separator: ", "))})"
-        return DeltaWriteInput(source: source, statement: statement, parquetFiles: [], stagedFile: stagingPath, rowTypes: types)
+        return DeltaWriteInput(view: source, statement: statement, parquetFiles: [], stagedFile: stagingPath, rowTypes: types)
+    }
+}
+
+extension DeltaWriteInput {
+    /// An input whose `t` is the view `select`.
+    init(view select: String, statement: String, parquetFiles: [String], stagedFile: String?, rowTypes: [String: DataType]) {
+        self.init(definition: TableDefinition(sql: "CREATE OR REPLACE TEMP VIEW t AS \(select)"), statement: statement,
+                  parquetFiles: parquetFiles, stagedFile: stagedFile, rowTypes: rowTypes)
     }
 }

@@ -1,16 +1,17 @@
 /// Rows written to a Delta table (created when missing).
 ///
-/// The data comes from exactly one of `rows` (JSON objects, column → value) and
-/// `source_paths` (Parquet files, directories or globs inside the data roots), optionally
-/// reshaped by `sql`, a single `SELECT … FROM t` where `t` is that data.
+/// The data comes from at most one of `rows` (JSON objects, column → value), `source_paths`
+/// (Parquet files, directories or globs inside the data roots) and `source_delta` (another
+/// Delta table, at its latest or a given version), optionally reshaped by `sql`, a single
+/// `SELECT … FROM t` where `t` is that data. With none of them, `sql` alone is the data: a
+/// query that reads no `t` (`SELECT range AS id FROM range(1000)`, or `read_parquet` of files
+/// inside the data roots).
 ///
 /// The issue's shapes are accepted as aliases when decoding: `partition_by` for
-/// `partition_columns`, and `source: {"parquet": [paths], "sql"?: "SELECT … FROM t"}` for
-/// `source_paths` (and `sql`). `source.sql` reshapes `source.parquet` (or `source.rows`), as `sql`
-/// does; it is not a free-standing query, so `source: {"sql": …}` alone is a 400. A Delta table
-/// as a write's source (`source: {"delta": …}`) is a 400 pointing at MERGE (whose source may be
-/// `{"delta": …}`) or `source_paths`. Giving a field and its alias with different values, or
-/// `source` with `rows`/`source_paths`, is a 400 naming both.
+/// `partition_columns`, and `source: {"parquet": [paths]} | {"delta": "path" | {"path",
+/// "version"?}} | {"rows": […]} | {"sql": "…"}` (`source.sql` reshapes the other source given
+/// with it, as `sql` does, or is the query by itself). Giving a field and its alias with
+/// different values, or `source` with `rows`/`source_paths`, is a 400 naming both.
 public struct DeltaWriteRequest: Codable, Sendable {
     /// How the data meets a table that exists.
     public enum Mode: String, Codable, Sendable {
@@ -32,7 +33,10 @@ public struct DeltaWriteRequest: Codable, Sendable {
     public var rows: [[String: DeltaRowValue]]?
     /// Parquet files, directories or globs to read the rows from.
     public var sourcePaths: [String]?
-    /// A `SELECT … FROM t` over `rows` or `source_paths`, whose result is written.
+    /// Another Delta table (at its latest version, or `version`) to read the rows from.
+    public var sourceDelta: DeltaMergeTableSource?
+    /// A `SELECT … FROM t` over `rows`, `source_paths` or `source_delta`, whose result is
+    /// written; alone, a query whose result is written.
     public var sql: String?
     /// Partition columns when the write creates the table (must match the table's otherwise).
     public var partitionColumns: [String]?
@@ -47,18 +51,19 @@ public struct DeltaWriteRequest: Codable, Sendable {
     public var targetFileSize: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case path, mode, rows, sourcePaths = "source_paths", sql, partitionColumns = "partition_columns"
+        case path, mode, rows, sourcePaths = "source_paths", sourceDelta = "source_delta", sql, partitionColumns = "partition_columns"
         case replaceWhere = "replace_where", mergeSchema = "merge_schema", properties, targetFileSize = "target_file_size"
     }
 
     /// Creates a request.
     public init(path: String, mode: Mode? = nil, rows: [[String: DeltaRowValue]]? = nil, sourcePaths: [String]? = nil,
-                sql: String? = nil, partitionColumns: [String]? = nil, replaceWhere: String? = nil, mergeSchema: Bool? = nil,
+                sourceDelta: DeltaMergeTableSource? = nil, sql: String? = nil, partitionColumns: [String]? = nil, replaceWhere: String? = nil, mergeSchema: Bool? = nil,
                 properties: [String: String]? = nil, targetFileSize: Int64? = nil) {
         self.path = path
         self.mode = mode
         self.rows = rows
         self.sourcePaths = sourcePaths
+        self.sourceDelta = sourceDelta
         self.sql = sql
         self.partitionColumns = partitionColumns
         self.replaceWhere = replaceWhere
@@ -88,6 +93,7 @@ extension DeltaWriteRequest {
         mode = try container.decodeIfPresent(Mode.self, forKey: .mode)
         rows = try container.decodeIfPresent([[String: DeltaRowValue]].self, forKey: .rows)
         sourcePaths = try container.decodeIfPresent([String].self, forKey: .sourcePaths)
+        sourceDelta = try container.decodeIfPresent(DeltaMergeTableSource.self, forKey: .sourceDelta)
         sql = try container.decodeIfPresent(String.self, forKey: .sql)
         partitionColumns = try container.decodeIfPresent([String].self, forKey: .partitionColumns)
         replaceWhere = try container.decodeIfPresent(String.self, forKey: .replaceWhere)
@@ -106,30 +112,24 @@ extension DeltaWriteRequest {
         if rows != nil {
             throw SwiftLakeError.invalid("conflicting_fields", "Give the data in either 'source' or 'rows', not both.")
         }
-        if sourcePaths != nil {
-            throw SwiftLakeError.invalid("conflicting_fields", "Give the data in either 'source' or 'source_paths', not both.")
+        if sourcePaths != nil || sourceDelta != nil {
+            throw SwiftLakeError.invalid("conflicting_fields",
+                "Give the data in either 'source' or '\(sourcePaths != nil ? "source_paths" : "source_delta")', not both.")
         }
-        if let delta = source.delta {
-            throw SwiftLakeError.invalid("unsupported_source",
-                "A write cannot read a Delta table ('source.delta': '\(delta.path)') as its data. Use /api/delta/merge, whose 'source' may be {\"delta\": …} (e.g. with \"when_not_matched\": [{\"action\": \"insert\", \"values\": \"all\"}]), or give the table's Parquet files in 'source.parquet' / 'source_paths'.")
-        }
-        if source.parquet != nil && source.rows != nil {
-            throw SwiftLakeError.invalid("conflicting_fields", "Give either 'source.parquet' or 'source.rows', not both.")
+        if [source.parquet != nil, source.rows != nil, source.delta != nil].filter({ $0 }).count > 1 {
+            throw SwiftLakeError.invalid("conflicting_fields", "Give one of 'source.parquet', 'source.rows' and 'source.delta', not several.")
         }
         if let sourceSQL = source.sql {
             if let sql, sql != sourceSQL {
                 throw SwiftLakeError.invalid("conflicting_fields", "'source.sql' and 'sql' differ; give one of them.")
             }
-            if source.parquet == nil && source.rows == nil {
-                throw SwiftLakeError.invalid("missing_data",
-                    "'source.sql' is a SELECT … FROM t that reshapes the data of 'source.parquet' (Parquet files) or 'source.rows'; it does not read tables by itself. Give 'source.parquet' with it (t is those files), or run free-standing queries with /api/query.")
-            }
             sql = sourceSQL
         }
-        if source.parquet == nil && source.rows == nil {
-            throw SwiftLakeError.invalid("missing_data", "'source' needs one of 'parquet' (Parquet files, directories or globs), 'rows' or 'delta'.")
+        if source.parquet == nil && source.rows == nil && source.delta == nil && source.sql == nil {
+            throw SwiftLakeError.invalid("missing_data", "'source' needs one of 'parquet' (Parquet files, directories or globs), 'rows', 'delta' (a Delta table) or 'sql' (a query).")
         }
         sourcePaths = source.parquet
         rows = source.rows
+        sourceDelta = source.delta
     }
 }

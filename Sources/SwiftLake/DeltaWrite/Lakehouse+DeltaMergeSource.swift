@@ -30,7 +30,7 @@ extension Lakehouse {
             throw SwiftLakeError.invalid(given == 0 ? "missing_source" : "conflicting_fields",
                 "Give the merge source in exactly one of 'source.rows' (JSON objects), 'source.source_paths' (Parquet files) or 'source.delta' ({\"path\": …, \"version\": …}), optionally reshaped by 'source.sql'.")
         }
-        var definition: String, statement: String, parquetFiles: [String] = []
+        var definition: TableDefinition, statement: String, parquetFiles: [String] = []
         var cleanup: [String] = []
         defer { for file in cleanup { try? FileManager.default.removeItem(atPath: file) } }
         if let delta = source.delta {
@@ -38,14 +38,14 @@ extension Lakehouse {
             let export = try await deltaExportParquet(DeltaReadRequest(path: delta.path, version: delta.version, sql: source.sql, limit: limit),
                                                       progress: progress)
             cleanup.append(export.file.path)
-            definition = "SELECT * FROM read_parquet(\(SQL.literal(export.file.path)))"
+            definition = TableDefinition(sql: "CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM read_parquet(\(SQL.literal(export.file.path)))")
             statement = "SELECT * FROM t"
         } else {
             let input = try DeltaWriteInput.prepare(
                 DeltaWriteRequest(path: request.path, rows: source.rows, sourcePaths: source.sourcePaths, sql: source.sql),
                 schema: target.schema, roots: roots, stagingPath: duckdb.stagingPath(extension: "json"))
             if let staged = input.stagedFile { cleanup.append(staged) }
-            definition = input.source
+            definition = input.definition
             statement = input.statement
             parquetFiles = input.parquetFiles
         }
@@ -55,7 +55,7 @@ extension Lakehouse {
         let (setup, select) = (definition, statement)
         do {
             return try await duckdb.withConnection(parquetFiles: parquetFiles, progress: progress) { connection in
-                try self.duckdb.defineTable(setup: "CREATE OR REPLACE TEMP VIEW t AS \(setup)", on: connection, force: true)
+                try self.duckdb.defineTable(setup, on: connection, force: true)
                 _ = try ReadOnlyStatement.prepare(select, on: connection)
                 try connection.execute("COPY (\(select)) TO \(SQL.literal(file)) (FORMAT parquet)")
                 let relation = "read_parquet(\(SQL.literal(file)))"

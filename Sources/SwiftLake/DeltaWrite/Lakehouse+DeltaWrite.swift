@@ -56,8 +56,11 @@ extension Lakehouse {
         // Refuse tables we cannot write before any file is written.
         var transaction = try snapshot.map { try startDeltaTransaction(table, from: $0, operation: "WRITE", parameters: parameters) }
 
-        let input = try DeltaWriteInput.prepare(request, schema: snapshot?.schema, roots: roots, stagingPath: duckdb.stagingPath(extension: "json"))
-        defer { input.remove() }
+        let (input, sourceLease) = try await deltaWriteInput(request, schema: snapshot?.schema)
+        defer {
+            input.remove()
+            sourceLease?.release()
+        }
         // The files an overwrite replaces, and a view over those that must be read.
         var replaced: [AddFile] = []
         var scan: DeltaTargetScan?
@@ -75,7 +78,7 @@ extension Lakehouse {
         let mergeSchema = request.mergeSchema ?? false
         let targetFileSize = request.targetFileSize
         let work = try await duckdb.withConnection(parquetFiles: input.parquetFiles, progress: progress) { connection in
-            try self.duckdb.defineTable(setup: "CREATE OR REPLACE TEMP VIEW t AS \(input.source)", on: connection, force: true)
+            try self.duckdb.defineTable(input.definition, on: connection, force: true)
             _ = try ReadOnlyStatement.prepare(input.statement, on: connection)
             let columns = try connection.query("SELECT * FROM (\(input.statement)) LIMIT 0").columns
             let plan = try DeltaWritePlan.make(columns: columns, existing: existingSchema, mergeSchema: mergeSchema)
@@ -183,6 +186,22 @@ extension Lakehouse {
         result.bytesRemoved = removedBytes
         result.elapsedMs = (ContinuousClock.now - started).milliseconds
         return result
+    }
+
+    /// The data of a write: `rows`/`source_paths`/`sql` as ``DeltaWriteInput/prepare(_:schema:roots:stagingPath:)``
+    /// makes it, or, for `source_delta`, `t` defined over that table's snapshot exactly as a
+    /// read defines it (deletion vectors, column mapping and partition values applied; no row
+    /// limit). The lease keeps an S3 source's cached files until the write has read them.
+    private func deltaWriteInput(_ request: DeltaWriteRequest, schema: DeltaSchema?) async throws -> (DeltaWriteInput, S3FileCache.Lease?) {
+        guard let source = request.sourceDelta else {
+            let input = try DeltaWriteInput.prepare(request, schema: schema, roots: roots, stagingPath: duckdb.stagingPath(extension: "json"))
+            return (input, nil)
+        }
+        if request.rows != nil || request.sourcePaths != nil {
+            throw SwiftLakeError.invalid("conflicting_fields", "Give the data in one of 'rows', 'source_paths' and 'source_delta', not several.")
+        }
+        let (plan, lease) = try await deltaReadPlan(DeltaReadRequest(path: source.path, version: source.version, sql: request.sql))
+        return (DeltaWriteInput(definition: plan.definition, statement: plan.statement, parquetFiles: [], stagedFile: nil, rowTypes: [:]), lease)
     }
 }
 
