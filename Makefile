@@ -34,7 +34,7 @@ SWAGGER_ENV := if [[ -z "$${SWIFTLAKE_SWAGGER_UI_DIR:-}" ]] \
 	&& d="$$(scripts/setup-swagger-ui.sh --status 2>/dev/null)"; then \
 	export SWIFTLAKE_SWAGGER_UI_DIR="$$d"; fi
 
-.PHONY: help deps build run test bench bench-delta clean spark-up spark-down
+.PHONY: help deps build run test bench bench-delta bench-delta-write clean spark-up spark-down
 
 help: ## list the targets
 	@echo "SwiftLake. Targets (each installs what it needs first):"
@@ -93,6 +93,9 @@ bench: build ## REST vs direct DuckDB on TPC-H Q1/Q6 (SF1); writes docs/BENCHMAR
 bench-delta: build ## SwiftLake vs delta-rs: Delta snapshot loads and a 10M-row read; a section of docs/BENCHMARKS.md
 	$(SWIFT) build -c release --product swiftlake-bench
 	$(PYTHON) bench/delta_read.py --binary $(BIN) --write-docs docs/BENCHMARKS.md $(BENCH_ARGS)
+
+bench-delta-write: build ## SwiftLake vs delta-rs: update, delete, MERGE and OPTIMIZE on a 10M-row table; a section of docs/BENCHMARKS.md
+	$(PYTHON) bench/delta_write.py --binary $(BIN) --write-docs docs/BENCHMARKS.md $(BENCH_ARGS)
 
 clean: ## remove .build and bench/results (keeps the DuckDB, Swagger UI and bench data caches)
 	rm -rf .build bench/results
