@@ -1,9 +1,9 @@
 import ArgumentParser
 import SwiftLake
 
-/// `swiftlake delta add-constraint PATH NAME EXPRESSION [--format table|json]`.
+/// `swiftlake delta constraint add PATH NAME EXPRESSION [--format table|json]`.
 struct DeltaAddConstraintCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add-constraint",
+    static let configuration = CommandConfiguration(commandName: "add",
         abstract: "Add a CHECK constraint every existing row satisfies; later writes must satisfy it too.",
         discussion: """
             Stored as delta.constraints.<name> (lower case), with the writer protocol upgraded as Delta \

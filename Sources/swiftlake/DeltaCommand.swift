@@ -14,7 +14,7 @@ struct DeltaCommand: AsyncParsableCommand {
             DeltaCheckpointCommand.self,
             DeltaVacuumCommand.self,
             DeltaRestoreCommand.self,
-            DeltaOptimizeCommand.self, DeltaConvertCommand.self, DeltaAddConstraintCommand.self, DeltaDropConstraintCommand.self,
+            DeltaOptimizeCommand.self, DeltaConvertCommand.self, DeltaConstraintCommand.self,
         ])
 }
 

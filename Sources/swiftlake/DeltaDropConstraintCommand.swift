@@ -1,9 +1,9 @@
 import ArgumentParser
 import SwiftLake
 
-/// `swiftlake delta drop-constraint PATH NAME [--if-exists] [--format table|json]`.
+/// `swiftlake delta constraint drop PATH NAME [--if-exists] [--format table|json]`.
 struct DeltaDropConstraintCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "drop-constraint",
+    static let configuration = CommandConfiguration(commandName: "drop",
         abstract: "Drop a CHECK constraint of a Delta table.")
 
     @Argument(help: ArgumentHelp("The table's directory.", valueName: "PATH"))

@@ -59,4 +59,25 @@ import Testing
             #expect(written.status == .ok, "\(written.text)")
         }
     }
+
+    @Test("/api/delta/constraint adds and drops by action, as the two older routes do")
+    func constraintByAction() async throws {
+        try await withServer(testOptions()) { client, _ in
+            let added = try await client.post("/api/delta/constraint", json: #"{"path": "orders_delta", "name": "id_positive", "expression": "id > 0"}"#)
+            #expect(added.status == .ok, "\(added.text)")
+            let constraints = try added.json()["constraints"] as? [String: String]
+            #expect(constraints == ["id_positive": "id > 0"], "\(added.text)")
+            let refused = try await client.post("/api/delta/write", json: #"{"path": "orders_delta", "rows": [{"id": 0, "amount": 1, "region": "north"}]}"#)
+            #expect(refused.status == .unprocessableContent && refused.errorCode == "check_constraint_violation")
+            let noExpression = try await client.post("/api/delta/constraint", json: #"{"path": "orders_delta", "name": "other"}"#)
+            #expect(noExpression.status == .badRequest && noExpression.errorCode == "missing_expression")
+            let dropped = try await client.post("/api/delta/constraint", json: #"{"path": "orders_delta", "action": "drop", "name": "id_positive"}"#)
+            #expect(dropped.status == .ok, "\(dropped.text)")
+            let again = try await client.post("/api/delta/constraint", json: #"{"path": "orders_delta", "action": "drop", "name": "id_positive", "if_exists": true}"#)
+            let committed = try again.json()["committed"] as? Bool
+            #expect(again.status == .ok && committed == false, "\(again.text)")
+            let written = try await client.post("/api/delta/write", json: #"{"path": "orders_delta", "rows": [{"id": 0, "amount": 1, "region": "north"}]}"#)
+            #expect(written.status == .ok, "\(written.text)")
+        }
+    }
 }
