@@ -39,6 +39,26 @@ public struct DeletionVectorDescriptor: Sendable, Hashable {
         self.maxRowIndex = maxRowIndex
     }
 
+    /// A `u` descriptor: the vector at `offset` of the file `[prefix/]deletion_vector_<uuid>.bin`
+    /// under the table root; `pathOrInlineDv` is `prefix` followed by the Z85-encoded UUID.
+    public static func onDisk(uuid: UUID, prefix: String = "", offset: Int32, sizeInBytes: Int32,
+                              cardinality: Int64) -> DeletionVectorDescriptor {
+        let u = uuid.uuid
+        let bytes = [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15]
+        return DeletionVectorDescriptor(storageType: .uuidRelative, pathOrInlineDv: prefix + Z85.encode(bytes),
+                                        offset: offset, sizeInBytes: sizeInBytes, cardinality: cardinality)
+    }
+
+    /// An `i` descriptor holding the vector of `rows` in the log itself (for tiny vectors): the
+    /// ``RoaringBitmapArray`` bitmap, zero-padded to a multiple of 4 bytes and Z85-encoded;
+    /// `sizeInBytes` is the unpadded size.
+    public static func inline(rows: [UInt64]) -> DeletionVectorDescriptor {
+        let bitmap = RoaringBitmapArray.serialize(rows)
+        let padded = bitmap + [UInt8](repeating: 0, count: (4 - bitmap.count % 4) % 4)
+        return DeletionVectorDescriptor(storageType: .inline, pathOrInlineDv: Z85.encode(padded),
+                                        sizeInBytes: Int32(bitmap.count), cardinality: Int64(Set(rows).count))
+    }
+
     /// Decodes a `deletionVector` object of an `add` or `remove` action.
     public init(json: JSONValue) throws {
         let f = try Fields("deletionVector", json)
