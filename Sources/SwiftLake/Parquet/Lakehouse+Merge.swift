@@ -6,19 +6,21 @@ extension Lakehouse {
     /// atomically: the output appears complete or not at all.
     public func merge(_ request: ParquetMergeRequest, progress: ProgressHandler? = nil) async throws -> ParquetMergeResult {
         let started = ContinuousClock.now
-        let files = try roots.parquetFiles(request.paths)
-        let outputPath = try roots.output(request.output)
-        if files.contains(outputPath) && request.partitionBy == nil && !(request.overwrite ?? false) {
+        var lease: S3FileCache.Lease?
+        defer { lease?.release() }
+        let files = try await parquetFiles(request.paths, lease: &lease)
+        let target = try await outputDestination(request.output, overwrite: request.overwrite ?? false)
+        if files.contains(target.reportedPath) && request.partitionBy == nil && !(request.overwrite ?? false) {
             throw SwiftLakeError(.conflict, code: "output_is_input", "'output' is one of the inputs; set \"overwrite\": true to replace it.")
         }
         let options = try ParquetWriteOptions(compression: request.compression, rowGroupSize: request.rowGroupSize,
                                               partitionBy: request.partitionBy)
-        let target = try AtomicOutput(finalPath: outputPath, overwrite: request.overwrite ?? false)
         let dedupeOn = request.dedupeOn ?? []
         let orderBy = request.orderBy ?? []
         let partitionBy = request.partitionBy ?? []
 
         let outcome: (read: Int, written: Int, columns: [ResultColumn])
+        let bytesWritten: Int
         do {
             outcome = try await duckdb.withConnection(parquetFiles: files, progress: progress) { connection in
                 try self.defineTable(files, on: connection)
@@ -37,15 +39,15 @@ extension Lakehouse {
                 let written = copied.first?.first?.intValue ?? 0
                 return (read, written, columns)
             }
-            try target.commit()
+            bytesWritten = try await target.commit()
         } catch {
             target.discard()
             throw error
         }
         return ParquetMergeResult(
-            output: outputPath, filesMerged: files.count, rowsRead: outcome.read, rowsWritten: outcome.written,
+            output: target.reportedPath, filesMerged: files.count, rowsRead: outcome.read, rowsWritten: outcome.written,
             duplicatesRemoved: dedupeOn.isEmpty ? 0 : outcome.read - outcome.written, columns: outcome.columns,
-            bytesWritten: FileManager.default.totalSize(atPath: outputPath), elapsedMs: (ContinuousClock.now - started).milliseconds)
+            bytesWritten: bytesWritten, elapsedMs: (ContinuousClock.now - started).milliseconds)
     }
 
     /// The query producing the merged rows.

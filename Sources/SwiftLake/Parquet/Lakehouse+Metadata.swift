@@ -4,10 +4,9 @@ import Foundation
 extension Lakehouse {
     /// Reads a Parquet file's footer: schema, row groups, statistics and file facts.
     public func metadata(_ request: ParquetMetadataRequest) async throws -> ParquetMetadata {
-        let file = try roots.existing(request.path)
-        guard !FileManager.default.isDirectory(file) else {
-            throw SwiftLakeError.invalid("not_a_file", "'\(request.path)' is a directory; metadata reads one Parquet file.")
-        }
+        var lease: S3FileCache.Lease?
+        defer { lease?.release() }
+        let (file, reported) = try await singleParquetFile(request.path, operation: "metadata", lease: &lease)
         let fileSize = FileManager.default.totalSize(atPath: file)
         return try await duckdb.withConnection(parquetFiles: [file]) { connection in
             let literal = SQL.literal(file)
@@ -49,7 +48,7 @@ extension Lakehouse {
             let columns = try Self.describe("SELECT * FROM read_parquet(\(literal))", on: connection)
             let codecs = Set(groups.flatMap { $0.columns.compactMap(\.compression) })
             return ParquetMetadata(
-                path: file, fileSize: fileSize, numRows: fact.int("num_rows") ?? 0, numRowGroups: fact.int("num_row_groups") ?? groups.count,
+                path: reported, fileSize: fileSize, numRows: fact.int("num_rows") ?? 0, numRowGroups: fact.int("num_row_groups") ?? groups.count,
                 createdBy: fact.string("created_by"), formatVersion: fact.int("format_version"), compression: codecs.sorted(),
                 schema: schema, columns: columns, rowGroups: groups, keyValueMetadata: keyValues)
         }

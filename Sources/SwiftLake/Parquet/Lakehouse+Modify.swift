@@ -6,31 +6,32 @@ extension Lakehouse {
     /// as a new file (or, with `overwrite`, replaces the output atomically).
     public func modify(_ request: ParquetModifyRequest, progress: ProgressHandler? = nil) async throws -> ParquetModifyResult {
         let started = ContinuousClock.now
-        let input = try roots.existing(request.path)
-        guard !FileManager.default.isDirectory(input) else {
-            throw SwiftLakeError.invalid("not_a_file", "'\(request.path)' is a directory; modify changes one Parquet file. Use merge to combine a directory into one file.")
-        }
+        var lease: S3FileCache.Lease?
+        defer { lease?.release() }
+        let (input, inputName) = try await singleParquetFile(request.path, operation: "modify", lease: &lease)
         let overwrite = request.overwrite ?? false
-        let outputPath: String
-        if let output = request.output {
-            outputPath = try roots.output(output)
-        } else if overwrite {
-            outputPath = input
-        } else {
+        guard request.output != nil || overwrite else {
             throw SwiftLakeError.invalid("missing_output", "Give 'output' (a new file), or set \"overwrite\": true to rewrite '\(request.path)' in place.")
         }
-        if outputPath == input && !overwrite {
+        let target = if let output = request.output {
+            try await outputDestination(output, overwrite: overwrite)
+        } else if input == inputName {
+            try OutputDestination(localPath: input, overwrite: true)   // the file a symlink names, as read
+        } else {
+            try await outputDestination(request.path, overwrite: true)
+        }
+        if target.reportedPath == inputName && !overwrite {
             throw SwiftLakeError(.conflict, code: "output_is_input", "'output' is the input file; set \"overwrite\": true to rewrite it in place.")
         }
         let plan = ModifyPlan(request: request)
         guard plan.changesSomething else {
             throw SwiftLakeError.invalid("nothing_to_do", "Give at least one of 'updates', 'delete_where', 'add_columns', 'drop_columns' or 'rename'.")
         }
-        let target = try AtomicOutput(finalPath: outputPath, overwrite: overwrite)
         let rowGroupSize = request.rowGroupSize
         let requestedCompression = request.compression
 
         let counts: (read: Int, deleted: Int, updated: Int, written: Int, columns: [ResultColumn])
+        let bytesWritten: Int
         do {
             counts = try await duckdb.withConnection(parquetFiles: [input], progress: progress) { connection in
                 try self.defineTable([input], on: connection)
@@ -43,15 +44,15 @@ extension Lakehouse {
                 let written = try Self.describe("SELECT * FROM read_parquet(\(SQL.literal(target.stagingPath)))", on: connection)
                 return (tally[0].intValue, tally[1].intValue, tally[2].intValue, tally[0].intValue - tally[1].intValue, written)
             }
-            try target.commit()
+            bytesWritten = try await target.commit()
         } catch {
             target.discard()
             throw error
         }
         return ParquetModifyResult(
-            output: outputPath, rowsRead: counts.read, rowsDeleted: counts.deleted, rowsUpdated: counts.updated,
+            output: target.reportedPath, rowsRead: counts.read, rowsDeleted: counts.deleted, rowsUpdated: counts.updated,
             rowsWritten: counts.written, columns: counts.columns,
-            bytesWritten: FileManager.default.totalSize(atPath: outputPath), elapsedMs: (ContinuousClock.now - started).milliseconds)
+            bytesWritten: bytesWritten, elapsedMs: (ContinuousClock.now - started).milliseconds)
     }
 
     /// The columns `sql` produces, without running it.

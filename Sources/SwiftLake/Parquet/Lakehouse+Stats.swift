@@ -7,7 +7,9 @@ extension Lakehouse {
     public func stats(_ request: ParquetStatsRequest) async throws -> ParquetStats {
         try checkEngine(request.engine)
         let started = ContinuousClock.now
-        let files = try roots.parquetFiles(request.paths)
+        var lease: S3FileCache.Lease?
+        defer { lease?.release() }
+        let files = try await parquetFiles(request.paths, lease: &lease)
         let source = try request.sql.map { sql -> String in
             let query = ParquetQueryRequest(paths: request.paths, sql: sql)
             return try query.statement()
