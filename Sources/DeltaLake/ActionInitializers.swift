@@ -1,3 +1,5 @@
+import Foundation
+
 /// Memberwise initializers for the actions a writer creates (the decoding initializers are
 /// in `Actions.swift`).
 
@@ -30,6 +32,33 @@ extension AddFile {
         RemoveFile(path: path, deletionTimestamp: deletionTimestamp, dataChange: dataChange, extendedFileMetadata: true,
                    partitionValues: partitionValues, size: size, tags: tags, deletionVector: deletionVector,
                    baseRowId: baseRowId, defaultRowCommitVersion: defaultRowCommitVersion)
+    }
+}
+
+extension AddFile {
+    /// This file re-added with `descriptor` as its deletion vector (replacing any), as DELETE,
+    /// UPDATE and MERGE write it: same path, size, partition values, tags and statistics, with
+    /// `dataChange: true`. `numRecords` stays the physical row count (PROTOCOL.md, "Writer
+    /// Requirement for Deletion Vectors") and `tightBounds` becomes false, as Spark writes it:
+    /// the min/max values may now be wider than the rows that remain.
+    public func withDeletionVector(_ descriptor: DeletionVectorDescriptor) -> AddFile {
+        var file = self
+        file.deletionVector = descriptor
+        file.dataChange = true
+        if let stats = stats ?? statsParsed?.description { file.stats = Self.looseBounds(stats) }
+        file.statsParsed = nil
+        return file
+    }
+
+    /// `stats` JSON with `tightBounds` set to false, the rest of the text unchanged.
+    static func looseBounds(_ stats: String) -> String {
+        for spelling in ["\"tightBounds\":true", "\"tightBounds\": true"] where stats.contains(spelling) {
+            return stats.replacingOccurrences(of: spelling, with: "\"tightBounds\":false")
+        }
+        if stats.contains("\"tightBounds\"") { return stats }
+        guard let close = stats.lastIndex(of: "}") else { return stats }
+        let body = stats[..<close].trimmingCharacters(in: .whitespaces)
+        return body + (body.hasSuffix("{") ? "" : ",") + "\"tightBounds\":false}"
     }
 }
 

@@ -88,8 +88,7 @@ extension Transaction {
                     "the added file \(add.path) has partition values for [\(keys.sorted().joined(separator: ", "))] but the table is partitioned by [\(metadata.partitionColumns.joined(separator: ", "))]; give a value (or null) for each partition column and no other")
             }
             if add.deletionVector != nil {
-                throw DeltaError(.unsupportedFeature,
-                    "the added file \(add.path) has a deletion vector; writing deletion vectors is not supported yet", feature: "deletionVectors")
+                try validateDeletionVector(of: add)
             }
         }
         var removedKeys: Set<FileKey> = []
@@ -100,6 +99,29 @@ extension Transaction {
         }
         for appId in appTransactions.keys where appId.isEmpty {
             throw DeltaError(.invalidArgument, "an application transaction needs a non-empty appId")
+        }
+    }
+
+    /// An added file may carry a deletion vector only on a table with the `deletionVectors`
+    /// reader and writer feature, and only with `numRecords` in its statistics (PROTOCOL.md,
+    /// "Writer Requirement for Deletion Vectors"); a vector deleting no rows is pointless.
+    func validateDeletionVector(of add: AddFile) throws {
+        let proto = effectiveProtocol
+        guard proto.writerFeatures?.contains("deletionVectors") == true, proto.readerFeatures?.contains("deletionVectors") == true else {
+            throw DeltaError(.invalidArgument,
+                "the added file \(add.path) has a deletion vector, but the table does not have the 'deletionVectors' reader and writer feature; enable it with the table property delta.enableDeletionVectors = true")
+        }
+        guard let vector = add.deletionVector, vector.cardinality > 0 else {
+            throw DeltaError(.invalidArgument, "the added file \(add.path) has a deletion vector that deletes no rows; add the file without one")
+        }
+        let stats = add.stats ?? add.statsParsed?.description
+        guard let stats, let numRecords = (try? JSONValue.parse(stats))?["numRecords"]?.int64Value else {
+            throw DeltaError(.invalidArgument,
+                "the added file \(add.path) has a deletion vector but no numRecords in its statistics; a file with a deletion vector must record its physical row count")
+        }
+        if vector.cardinality > numRecords {
+            throw DeltaError(.invalidArgument,
+                "the deletion vector of \(add.path) deletes \(vector.cardinality) rows, more than the file's \(numRecords)")
         }
     }
 }

@@ -64,7 +64,9 @@ public struct Transaction: Sendable {
         self.operationParameters = parameters
     }
 
-    /// A transaction that creates the table (version 0).
+    /// A transaction that creates the table (version 0). When `metadata` sets
+    /// `delta.enableDeletionVectors` to true, `proto` gains the `deletionVectors` reader and
+    /// writer feature (``WriterFeatures/protocol(_:for:)``).
     init(table: DeltaTable, creating metadata: Metadata, protocol proto: DeltaProtocol, operation: String,
          parameters: [String: JSONValue]) throws {
         self.table = table
@@ -72,6 +74,7 @@ public struct Transaction: Sendable {
         self.operation = operation
         self.operationParameters = parameters
         self.newMetadata = metadata
+        let proto = WriterFeatures.protocol(proto, for: metadata)
         self.newProtocol = proto
         try validateTableState(metadata: metadata, protocol: proto)
     }

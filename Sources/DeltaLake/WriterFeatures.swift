@@ -19,7 +19,8 @@
 /// | `domainMetadata` | yes | `domainMetadata` actions are written and checked for conflicts |
 /// | `vacuumProtocolCheck` | yes | concerns vacuum only |
 /// | `v2Checkpoint` | yes | this layer writes no checkpoints, so never a classic one |
-/// | everything else (`deletionVectors`, `rowTracking`, `inCommitTimestamp`, `clustering`, `typeWidening`, `icebergCompat*`, `variantType`, `allowColumnDefaults`, ...) | no | not implemented yet |
+/// | `deletionVectors` | yes | `add` actions may carry deletion vectors (checked: the table has the feature, the file has `numRecords`); writers that rewrite rows must apply a file's vector (SwiftLake's target scan does), and write new ones only while `delta.enableDeletionVectors` is true (``deletionVectorsEnabled(_:)``) |
+/// | everything else (`rowTracking`, `inCommitTimestamp`, `clustering`, `typeWidening`, `icebergCompat*`, `variantType`, `allowColumnDefaults`, ...) | no | not implemented yet |
 public enum WriterFeatures {
     /// The highest writer protocol version understood (7: read the `writerFeatures` list).
     public static let maxWriterVersion = 7
@@ -28,7 +29,7 @@ public enum WriterFeatures {
     public static let supported: Set<String> = [
         "appendOnly", "invariants", "checkConstraints", "changeDataFeed", "generatedColumns",
         "identityColumns", "columnMapping", "timestampNtz", "domainMetadata", "vacuumProtocolCheck",
-        "v2Checkpoint",
+        "v2Checkpoint", "deletionVectors",
     ]
 
     /// The writer features `proto` requires: the `writerFeatures` list at writer version 7,
@@ -68,6 +69,28 @@ public enum WriterFeatures {
                     feature: feature)
             }
         }
+    }
+
+    /// Whether writers may add new deletion vectors to the table: the protocol has the
+    /// `deletionVectors` reader and writer feature and `delta.enableDeletionVectors` is true
+    /// (with the property false, existing vectors stay valid but DML rewrites files instead).
+    public static func deletionVectorsEnabled(_ proto: DeltaProtocol, metadata: Metadata) -> Bool {
+        proto.writerFeatures?.contains("deletionVectors") == true && proto.readerFeatures?.contains("deletionVectors") == true
+            && metadata.configuration["delta.enableDeletionVectors"]?.lowercased() == "true"
+    }
+
+    /// `proto` with the features `metadata`'s properties turn on: with
+    /// `delta.enableDeletionVectors` true, reader version 3 and writer version 7 with
+    /// `deletionVectors` in both feature lists (as Spark and delta-rs create such tables); the
+    /// features a legacy writer version implied are listed explicitly.
+    public static func `protocol`(_ proto: DeltaProtocol, for metadata: Metadata) -> DeltaProtocol {
+        guard metadata.configuration["delta.enableDeletionVectors"]?.lowercased() == "true" else { return proto }
+        var readerFeatures = proto.minReaderVersion >= 3 ? proto.readerFeatures ?? [] : (proto.minReaderVersion == 2 ? ["columnMapping"] : [])
+        var writerFeatures = required(by: proto)
+        if !readerFeatures.contains("deletionVectors") { readerFeatures.append("deletionVectors") }
+        if !writerFeatures.contains("deletionVectors") { writerFeatures.append("deletionVectors") }
+        for feature in readerFeatures where !writerFeatures.contains(feature) { writerFeatures.append(feature) }
+        return DeltaProtocol(minReaderVersion: 3, minWriterVersion: 7, readerFeatures: readerFeatures, writerFeatures: writerFeatures)
     }
 
     /// The table's CHECK constraints (`delta.constraints.<name>` properties), name → SQL

@@ -147,7 +147,6 @@ import Testing
 
     @Test(arguments: [
         ("rowTracking", DeltaProtocol(minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["appendOnly", "rowTracking"]), [String: String]()),
-        ("deletionVectors", DeltaProtocol(minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors"]), [:]),
         ("inCommitTimestamp", DeltaProtocol(minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["inCommitTimestamp"]), [:]),
         ("changeDataFeed", DeltaProtocol(minReaderVersion: 1, minWriterVersion: 4), ["delta.enableChangeDataFeed": "true"]),
         ("columnMapping", DeltaProtocol(minReaderVersion: 2, minWriterVersion: 5), ["delta.columnMapping.mode": "name"]),
@@ -195,11 +194,49 @@ import Testing
         #expect(error.kind == .unsupportedFeature && error.feature == "invariants" && error.message.contains("'id'"))
     }
 
-    @Test func theCorpusDeletionVectorTableIsRefusedForWriting() async throws {
+    @Test func theCorpusDeletionVectorTableCanBeWrittenWithVectorsThatKeepNumRecords() async throws {
         let path = try temporaryCopy(of: "table-with-dv-small")
         let table = DeltaTable(path: path)
-        let error = try await #require(throws: DeltaError.self) { try await table.startTransaction() }
-        #expect(error.kind == .unsupportedFeature && error.feature == "deletionVectors")
+        let snapshot = try await table.snapshot()
+        #expect(WriterFeatures.deletionVectorsEnabled(snapshot.protocol, metadata: snapshot.metadata))
+        let file = try #require(snapshot.activeFiles.first)
+        // Spark's vector deletes rows 0 and 9; ours adds row 1 (PROTOCOL.md: numRecords stays the physical count).
+        var vectors = DeletionVectorFile()
+        vectors.append(rows: [0, 1, 9])
+        let written = try await vectors.write(to: table.store)
+        var txn = try table.startTransaction(from: snapshot, operation: "DELETE")
+        txn.remove([file])
+        txn.add([file.withDeletionVector(written.descriptors[0])])
+        #expect(try await txn.commit().version == 2)
+        let after = try await table.snapshot()
+        let readded = try #require(after.activeFiles.first)
+        #expect(after.activeFiles.count == 1 && readded.path == file.path && readded.numRecords == 10)
+        #expect(readded.stats?.contains("\"tightBounds\":false") == true)
+        let vector = try await DeletionVector.load(try #require(readded.deletionVector), store: table.store, tableLocation: path)
+        #expect(vector.deletedRows == [0, 1, 9])
+
+        // A vector without numRecords, or deleting no rows, is refused before anything is written.
+        var statless = file
+        statless.stats = nil
+        var bad = try table.startTransaction(from: after, operation: "DELETE")
+        bad.add([statless.withDeletionVector(written.descriptors[0])])
+        let error = try await #require(throws: DeltaError.self) { try await bad.commit() }
+        #expect(error.kind == .invalidArgument && error.message.contains("numRecords"))
+    }
+
+    @Test func deletionVectorsNeedTheFeatureAndCreatingWithThePropertyAddsIt() async throws {
+        let plain = try await WriteFixtures.createTable(files: [WriteFixtures.file("a.parquet")])
+        var txn = try await plain.startTransaction(operation: "DELETE")
+        let vector = DeletionVectorDescriptor.inline(rows: [1])
+        txn.add([WriteFixtures.file("a.parquet").withDeletionVector(vector)])
+        let error = try await #require(throws: DeltaError.self) { try await txn.commit() }
+        #expect(error.kind == .invalidArgument && error.message.contains("delta.enableDeletionVectors"))
+
+        let enabled = try await WriteFixtures.createTable(configuration: ["delta.enableDeletionVectors": "true"])
+        let proto = try await enabled.snapshot().protocol
+        #expect(proto.minReaderVersion == 3 && proto.minWriterVersion == 7)
+        #expect(proto.readerFeatures == ["deletionVectors"])
+        #expect(proto.writerFeatures == ["appendOnly", "invariants", "deletionVectors"])
     }
 
     @Test func creatingATableWithUnwritableFeaturesIsRefused() async throws {

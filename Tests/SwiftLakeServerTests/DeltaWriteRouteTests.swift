@@ -54,18 +54,20 @@ import Testing
         }
     }
 
-    @Test func tablesWithDeletionVectorsAreRefusedWith422() async throws {
+    @Test func tablesWithDeletionVectorsAreWrittenWithVectors() async throws {
         let corpus = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/delta-rs-tables/table-with-dv-small").path
         try await withServer(testOptions()) { client, lake in
             let copy = lake.path("dv")
             try FileManager.default.copyItem(atPath: corpus, toPath: copy)
-            let before = try FileManager.default.subpathsOfDirectory(atPath: copy).sorted()
-            let refused = try await client.post("/api/delta/delete", json: #"{"path": "dv", "predicate": "value = 1"}"#)
-            #expect(refused.status == .unprocessableContent, "\(refused.text)")
-            #expect(refused.text.contains("deletionVectors"))
-            #expect(try await client.post("/api/delta/write", json: #"{"path": "dv", "rows": [{"value": 1}]}"#).status == .unprocessableContent)
-            #expect(try FileManager.default.subpathsOfDirectory(atPath: copy).sorted() == before)
+            // Spark deleted 0 and 9 of 0–9; the delete extends its deletion vector instead of rewriting the file.
+            let deleted = try await client.post("/api/delta/delete", json: #"{"path": "dv", "predicate": "value = 1"}"#)
+            #expect(deleted.status == .ok, "\(deleted.text)")
+            let body = try deleted.json()
+            #expect(int(body["rows_deleted"]) == 1 && int(body["files_added"]) == 0 && int(body["files_removed"]) == 0)
+            #expect(try await client.post("/api/delta/write", json: #"{"path": "dv", "rows": [{"value": 100}]}"#).status == .ok)
+            let read = try await client.post("/api/delta/read", json: #"{"path": "dv", "sql": "SELECT value FROM t ORDER BY value"}"#).json()
+            #expect((read["rows"] as? [[Any]])?.compactMap { int($0.first) } == [2, 3, 4, 5, 6, 7, 8, 100])
         }
     }
 }

@@ -17,7 +17,9 @@ extension Lakehouse {
     ///   committed meanwhile do not conflict, a concurrent removal of a compacted file is a
     ///   409 (`commit_conflict`) and the written files are deleted.
     /// - With nothing to compact nothing is committed (`committed` false).
-    /// - Tables SwiftLake cannot write (deletion vectors, column mapping, …) are a 422.
+    /// - Rows deleted by deletion vectors are dropped as files are compacted: the new files
+    ///   have no vectors (`numDeletionVectorsRemoved` counts the vectors purged).
+    /// - Tables SwiftLake cannot write (column mapping, …) are a 422.
     public func deltaOptimize(_ request: DeltaOptimizeRequest, progress: ProgressHandler? = nil) async throws -> DeltaOptimizeResult {
         try await deltaOptimize(request, progress: progress, beforeCommit: nil)
     }
@@ -78,7 +80,9 @@ extension Lakehouse {
             return add
         }
         let removed = plan.files
-        let rowsRead = removed.compactMap(\.numRecords).reduce(0, +)
+        // Rows deleted by a file's deletion vector are not read, so not written: the vector is purged.
+        let rowsRead = removed.compactMap { file in file.numRecords.map { $0 - (file.deletionVector?.cardinality ?? 0) } }.reduce(0, +)
+        let vectorsPurged = Int64(removed.filter { $0.deletionVector != nil }.count)
         let rowsWritten = adds.compactMap(\.numRecords).reduce(0, +)
         if removed.allSatisfy({ $0.numRecords != nil }) && rowsRead != rowsWritten {
             writer.discard()
@@ -104,7 +108,7 @@ extension Lakehouse {
             ("numAddedFiles", Int64(adds.count)), ("numRemovedFiles", Int64(removed.count)),
             ("numAddedBytes", result.numBytesAdded), ("numRemovedBytes", result.numBytesRemoved),
             ("minFileSize", result.minFileSize), ("p25FileSize", percentile(0.25)), ("p50FileSize", percentile(0.5)),
-            ("p75FileSize", percentile(0.75)), ("maxFileSize", result.maxFileSize), ("numDeletionVectorsRemoved", 0),
+            ("p75FileSize", percentile(0.75)), ("maxFileSize", result.maxFileSize), ("numDeletionVectorsRemoved", vectorsPurged),
             ("numBatches", Int64(bins.count)), ("partitionsOptimized", Int64(result.partitionsOptimized)),
             ("totalConsideredFiles", Int64(considered.count)), ("totalFilesSkipped", Int64(considered.count - removed.count)),
         ], elapsedMs: (ContinuousClock.now - started).milliseconds)

@@ -32,7 +32,7 @@ struct CopyOnWrite: @unchecked Sendable {
     /// the table's columns given by `select` (default: as they are) and filtered by `filter`.
     func rows(of files: [String], select: String? = nil, filter: String? = nil) -> String {
         let file = SQL.identifier(DeltaTargetScan.fileColumn)
-        let columns = select ?? "* EXCLUDE (\(file))"
+        let columns = select ?? "* EXCLUDE (\(scan.extraColumns.map(SQL.identifier).joined(separator: ", ")))"
         let inFiles = "\(file) IN (SELECT unnest(\(SQL.list(files))))"
         return "(SELECT \(columns) FROM \(scan.view) WHERE \(inFiles)\(filter.map { " AND (\($0))" } ?? ""))"
     }

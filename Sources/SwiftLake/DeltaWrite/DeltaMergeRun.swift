@@ -9,12 +9,18 @@ import Foundation
 /// 2. `on` pairs them; a target row with several source rows is refused (unless allowed);
 /// 3. each target row gets its clause number (matched, or not matched by source), each
 ///    unmatched source row its not-matched clause number;
-/// 4. the files with changed rows are rewritten, with the inserted rows, by ``DataFileWriter``.
+/// 4. the files with changed rows are rewritten, with the inserted rows, by ``DataFileWriter``;
+///    with ``usesDeletionVectors`` only the updated and inserted rows are written, and the
+///    changed rows of files that keep some rows are returned by file (``Outcome/marked``) to be
+///    marked deleted in deletion vectors; files all of whose rows change are removed.
 struct DeltaMergeRun: @unchecked Sendable {
     /// What the run produced: files to remove, files added, Spark's row metrics.
     struct Outcome: @unchecked Sendable {
+        /// Files removed: rewritten (copy-on-write) or, with deletion vectors, all of whose rows changed.
         var touched: [AddFile] = []
         var adds: [AddFile] = []
+        /// With deletion vectors: absolute path → row indexes of the changed rows of files that keep other rows.
+        var marked: [String: [UInt64]] = [:]
         var counts: [String: Int64] = [:]
     }
 
@@ -27,6 +33,9 @@ struct DeltaMergeRun: @unchecked Sendable {
     let on: String
     let sourceAlias: String
     let targetAlias: String
+    /// Whether changed rows are marked in deletion vectors instead of their files being rewritten
+    /// (the scan must expose its row index).
+    var usesDeletionVectors = false
 
     func execute(writer: DataFileWriter, on connection: Connection) throws -> Outcome {
         let suffix = UUID().uuidString.prefix(8).lowercased()
@@ -97,11 +106,22 @@ struct DeltaMergeRun: @unchecked Sendable {
         // 4. Files with changed rows, and the rows to write.
         let touchedRows = try connection.query("SELECT file, count(*) FILTER (WHERE clause = 0) FROM \(act) GROUP BY file HAVING count(*) FILTER (WHERE clause > 0) > 0").rows()
         var touchedPaths: [String] = [], copied: Int64 = 0
+        var keeps: [String: Bool] = [:]
         for row in touchedRows {
-            if case .varchar(let path) = row[0] { touchedPaths.append(path) }
+            if case .varchar(let path) = row[0] {
+                touchedPaths.append(path)
+                keeps[path] = row[1].intValue > 0
+            }
             copied += Int64(row[1].intValue)
         }
-        let inTouched = touchedPaths.isEmpty ? "false" : "m.file IN (SELECT unnest(\(SQL.list(touchedPaths))))"
+        var partialPaths: [String] = []
+        if usesDeletionVectors {
+            // Only changed rows leave their files; a file keeping none of its rows is removed whole.
+            copied = 0
+            partialPaths = touchedPaths.filter { keeps[$0] ?? false }
+        }
+        var inTouched = touchedPaths.isEmpty ? "false" : "m.file IN (SELECT unnest(\(SQL.list(touchedPaths))))"
+        if usesDeletionVectors { inTouched += " AND m.clause > 0" }
         let deleteList = plan.deleting.isEmpty ? "" : " AND m.clause NOT IN (\(plan.deleting.map(String.init).joined(separator: ", ")))"
         try connection.execute("""
             CREATE TEMP TABLE \(out) AS
@@ -117,8 +137,16 @@ struct DeltaMergeRun: @unchecked Sendable {
         try ConstraintCheck(configuration: writer.configuration).check(relation: out, on: connection)
         let written = Int64(try connection.query("SELECT count(*) FROM \(out)").rows()[0][0].intValue)
         outcome.adds = written > 0 ? try writer.write(relation: out, on: connection) : []
-        let touched = Set(touchedPaths)
+        let partial = Set(partialPaths)
+        let touched = Set(touchedPaths).subtracting(partial)
         outcome.touched = scan.files.filter { touched.contains($0.path) }.map(\.add)
+        if !partialPaths.isEmpty {
+            let row = SQL.identifier(DeltaTargetScan.rowIndexColumn)
+            outcome.marked = try DeletionVectorMarking.collect(connection.query("""
+                SELECT m.file, \(t).\(row) FROM \(act) AS m JOIN \(tgt) AS \(t) ON \(t).\(rid) = m.rid
+                WHERE m.clause > 0 AND m.file IN (SELECT unnest(\(SQL.list(partialPaths))))
+                """))
+        }
         outcome.counts = [
             "numTargetRowsInserted": inserted,
             "numTargetRowsUpdated": matchedUpdated + sourceUpdated,

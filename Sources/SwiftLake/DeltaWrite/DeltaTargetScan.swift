@@ -2,22 +2,35 @@ import DeltaLake
 import Foundation
 
 /// A view over some of a snapshot's data files for the operations that rewrite them
-/// (delete, update, overwrite with `replace_where`): the table's logical columns, typed,
-/// with partition values from the log, plus the column ``fileColumn`` naming the file each
-/// row came from, so rows can be counted and rewritten file by file.
+/// (delete, update, merge, overwrite with `replace_where`, optimize): the table's logical
+/// columns, typed, with partition values from the log, plus the column ``fileColumn``
+/// naming the file each row came from, so rows can be counted and rewritten file by file.
 ///
-/// Only for tables without column mapping and deletion vectors (writes refuse those).
+/// Rows deleted by the files' deletion vectors (``deletedRows``) are not in the view, so
+/// nothing that copies rows from it resurrects them. With ``exposesRowIndex`` the view also
+/// has ``rowIndexColumn``, each row's position in its file, which new deletion vectors mark.
+///
+/// Only for tables without column mapping (writes refuse those).
 struct DeltaTargetScan {
     /// The column holding each row's absolute file path.
     static let fileColumn = DeltaScan.fileColumn
+    /// The column holding each row's 0-based position in its file (with ``exposesRowIndex``).
+    static let rowIndexColumn = "__swiftlake_row_index"
 
     let snapshot: Snapshot
     /// The files to read: absolute paths with their log entries.
     let files: [(path: String, add: AddFile)]
+    /// Rows already deleted by deletion vectors, by absolute path.
+    var deletedRows: [String: [UInt64]] = [:]
     /// The physical columns the files hold, with DuckDB's type names.
     let presentColumns: [String: String]
     /// The name of the view to create.
     let view: String
+    /// Whether the view has ``rowIndexColumn``.
+    var exposesRowIndex = false
+
+    /// The columns the view adds to the table's: ``fileColumn``, and ``rowIndexColumn`` when exposed.
+    var extraColumns: [String] { exposesRowIndex ? [Self.fileColumn, Self.rowIndexColumn] : [Self.fileColumn] }
 
     /// The absolute, local path of a file of the snapshot.
     static func absolutePath(_ add: AddFile, in snapshot: Snapshot) -> String {
@@ -26,15 +39,41 @@ struct DeltaTargetScan {
         return path
     }
 
-    /// The statements that create the view (and a temporary table of partition values): the
-    /// read path's ``DeltaScan``, under this view's name, with the file column.
+    /// The statements that create the view (and temporary tables of partition values and
+    /// deleted rows): the read path's ``DeltaScan``, under this view's name, with the file
+    /// column (and the row index column when exposed).
     func setup() throws -> String {
-        try DeltaScan(snapshot: snapshot, files: files, deletedRows: [:], presentColumns: presentColumns,
-                      view: view, exposesFileColumn: true).definition().sql
+        let definition = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deletedRows, presentColumns: presentColumns,
+                                       view: view, exposesFileColumn: true).definition()
+        var sql = definition.sql
+        if let appended = definition.appendedRows {
+            // Many deleted rows: the read path appends them; here they are spelled out, file by file.
+            let rows = appended.rows.keys.sorted().filter { !(appended.rows[$0] ?? []).isEmpty }.map { path in
+                "(\(SQL.literal(path)), [\(appended.rows[path]!.map(String.init).joined(separator: ","))]::UBIGINT[])"
+            }
+            let table = SQL.identifier(view + "_deleted")
+            sql = sql.replacingOccurrences(of: SQL.identifier(appended.table), with: table)
+            sql = """
+                CREATE OR REPLACE TEMP TABLE \(table) AS SELECT f AS file, CAST(unnest(r) AS BIGINT) AS row_index \
+                FROM (VALUES \(rows.joined(separator: ", "))) AS v(f, r);
+                """ + sql
+        }
+        guard exposesRowIndex, !files.isEmpty else { return sql }
+        // The row index: DuckDB's file_row_number of the Parquet scan, next to the file column.
+        let file = SQL.identifier(Self.fileColumn)
+        let fileOption = "filename = \(SQL.literal(Self.fileColumn))"
+        let fileSelect = "d.\(file) AS \(file)"
+        guard sql.contains(fileOption), sql.contains(fileSelect) else {
+            throw SwiftLakeError(.internal, code: "delta_scan_shape", "the Delta scan's SQL no longer has the file column this write needs to mark deleted rows")
+        }
+        if !sql.contains("file_row_number = true") {
+            sql = sql.replacingOccurrences(of: fileOption, with: fileOption + ", file_row_number = true")
+        }
+        return sql.replacingOccurrences(of: fileSelect, with: fileSelect + ", d.file_row_number AS \(SQL.identifier(Self.rowIndexColumn))")
     }
 
     /// Drops what ``setup()`` created.
     func teardown() -> String {
-        "DROP VIEW IF EXISTS \(view); DROP TABLE IF EXISTS \(view)_files"
+        "DROP VIEW IF EXISTS \(view); DROP TABLE IF EXISTS \(view)_files; DROP TABLE IF EXISTS \(view)_deleted"
     }
 }

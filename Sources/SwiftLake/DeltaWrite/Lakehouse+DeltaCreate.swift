@@ -7,7 +7,10 @@ extension Lakehouse {
     /// `ignore_if_exists` (then nothing changes and `committed` is false).
     ///
     /// The protocol is reader 1 / writer 2 (what every Delta client reads and writes), or
-    /// 3 / 7 with the `timestampNtz` feature when a column is `timestamp_ntz`.
+    /// 3 / 7 with the `timestampNtz` feature when a column is `timestamp_ntz`, and 3 / 7 with
+    /// the `deletionVectors` reader and writer feature when `properties` set
+    /// `delta.enableDeletionVectors` to true (then DELETE, UPDATE and MERGE write deletion
+    /// vectors instead of rewriting files).
     public func deltaCreate(_ request: DeltaCreateRequest) async throws -> DeltaWriteResult {
         let started = ContinuousClock.now
         let schema = try Self.deltaSchema(request.schema)

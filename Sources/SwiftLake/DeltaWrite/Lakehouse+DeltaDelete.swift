@@ -12,6 +12,11 @@ extension Lakehouse {
     /// predicate every file is removed unread. When no row matches nothing is committed
     /// (`committed` false). Metrics use Spark's names (`numDeletedRows`, `numCopiedRows`,
     /// `numRemovedFiles`, `numAddedFiles`, …).
+    ///
+    /// On a table with deletion vectors enabled (`delta.enableDeletionVectors`), a file with
+    /// some matches is not rewritten: its matching rows are marked in a new deletion vector
+    /// (``DeletionVectorMarking``), and the metrics add `numDeletionVectorsAdded/Removed/Updated`.
+    /// Rows already deleted by a file's vector are never counted nor copied back.
     public func deltaDelete(_ request: DeltaDeleteRequest, progress: ProgressHandler? = nil) async throws -> DeltaWriteResult {
         let started = ContinuousClock.now
         let table = try deltaWriteTable(request.path, create: false)
@@ -27,36 +32,49 @@ extension Lakehouse {
         var adds: [AddFile] = []
         var copied: Int64 = 0, deleted: Int64 = 0
         var writer: DataFileWriter?
+        var marking: DeletionVectorMarking?
+        let usesDeletionVectors = deltaUsesDeletionVectors(snapshot)
         if let predicate {
             let candidates = try await deltaCandidates(snapshot, predicate: predicate)
-            let scan = try await deltaTargetScan(snapshot, files: candidates)
+            let scan = try await deltaTargetScan(snapshot, files: candidates, exposesRowIndex: usesDeletionVectors)
             let cow = CopyOnWrite(scan: scan, predicate: predicate)
             let fileWriter = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
                                             partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
             writer = fileWriter
-            let work = try await withDeltaWriter(fileWriter, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile]) in
+            let work = try await withDeltaWriter(fileWriter, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]]) in
                 defer { try? connection.execute(scan.teardown()) }
                 try connection.execute(scan.setup())
                 try ReadOnlyStatement.validateExpression(predicate, over: scan.view, on: connection, field: "predicate")
                 let touched = try cow.touched(on: connection)
                 let partial = touched.filter { $0.matched < $0.total }.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
+                if usesDeletionVectors {
+                    return (touched, [], try DeletionVectorMarking.rowIndexes(in: scan, files: partial, filter: cow.matches, on: connection))
+                }
                 let adds = partial.isEmpty ? [] : try fileWriter.write(relation: cow.rows(of: partial, filter: "NOT \(cow.matches)"), on: connection)
-                return (touched, adds)
+                return (touched, adds, [:])
             }
-            removed = work.0.map(\.add)
-            adds = work.1
             deleted = work.0.reduce(0) { $0 + $1.matched }
-            copied = work.0.reduce(0) { $0 + $1.total - $1.matched }
+            if usesDeletionVectors {
+                removed = work.0.filter { $0.matched == $0.total }.map(\.add)
+                marking = try await DeletionVectorMarking.write(work.2, scan: scan, removedWhole: removed, store: table.store)
+            } else {
+                removed = work.0.map(\.add)
+                adds = work.1
+                copied = work.0.reduce(0) { $0 + $1.total - $1.matched }
+            }
         } else {
             removed = snapshot.activeFiles
-            deleted = removed.reduce(0) { $0 + ($1.numRecords ?? 0) }
+            deleted = removed.reduce(0) { $0 + ($1.numRecords ?? 0) - ($1.deletionVector?.cardinality ?? 0) }
+            if usesDeletionVectors {
+                marking = DeletionVectorMarking(removed: Int64(removed.filter { $0.deletionVector != nil }.count))
+            }
         }
-        guard !removed.isEmpty else {
+        guard !removed.isEmpty || !(marking?.replaced.isEmpty ?? true) else {
             result.elapsedMs = (ContinuousClock.now - started).milliseconds
             return result
         }
         try await commitRewrite(transaction, removed: removed, adds: adds, changed: ("numDeletedRows", deleted),
-                                copied: copied, writer: writer, started: started, into: &result)
+                                copied: copied, writer: writer, marking: marking, started: started, into: &result)
         result.rowsDeleted = deleted
         return result
     }

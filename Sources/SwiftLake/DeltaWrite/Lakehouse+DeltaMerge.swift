@@ -15,7 +15,10 @@ extension Lakehouse {
     ///   (`multiple_source_rows_match`, Spark's `DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE`)
     ///   unless the only matched clause is an unconditional delete; nothing is written.
     /// - Copy-on-write: only target files with rows a clause changes are rewritten (removed
-    ///   and written again with their other rows); inserted rows go to new files.
+    ///   and written again with their other rows); inserted rows go to new files. On a table
+    ///   with deletion vectors enabled, changed rows are instead marked deleted in new
+    ///   deletion vectors of their files and only updated and inserted rows are written
+    ///   (metrics add `numTargetDeletionVectorsAdded/Removed/Updated`).
     /// - Target files no source row can match are not read: the `on` condition's top-level
     ///   equalities `t.col = s.col` become a file-skipping predicate over the source's keys
     ///   (``DeltaMergeKeys``). With `not_matched_by_source` clauses every file is read.
@@ -67,11 +70,12 @@ extension Lakehouse {
         } else {
             candidates = try await deltaCandidates(snapshot, predicate: source.keyPredicate)
         }
-        let scan = try await deltaTargetScan(snapshot, files: candidates)
+        let usesDeletionVectors = deltaUsesDeletionVectors(snapshot)
+        let scan = try await deltaTargetScan(snapshot, files: candidates, exposesRowIndex: usesDeletionVectors)
         let writer = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
         let run = DeltaMergeRun(plan: plan, scan: scan, sourceFile: source.file, on: request.on,
-                                sourceAlias: sourceAlias, targetAlias: targetAlias)
+                                sourceAlias: sourceAlias, targetAlias: targetAlias, usesDeletionVectors: usesDeletionVectors)
         let outcome = try await withDeltaWriter(writer, progress: progress) { connection in
             try run.execute(writer: writer, on: connection)
         }
@@ -80,6 +84,17 @@ extension Lakehouse {
         metrics["numSourceRows"] = source.rowCount
         let removed = outcome.touched
         let adds = outcome.adds
+        var marking: DeletionVectorMarking?
+        if usesDeletionVectors {
+            do {
+                marking = try await DeletionVectorMarking.write(outcome.marked, scan: scan, removedWhole: removed, store: table.store)
+            } catch {
+                writer.discard()
+                throw error
+            }
+            for (name, value) in marking!.metrics(prefix: "Target") { metrics[name] = value }
+        }
+        let replaced = marking?.replaced ?? []
         metrics["numTargetFilesAdded"] = Int64(adds.count)
         metrics["numTargetFilesRemoved"] = Int64(removed.count)
         metrics["numTargetChangeFilesAdded"] = 0
@@ -87,17 +102,22 @@ extension Lakehouse {
         metrics["numTargetBytesRemoved"] = removed.reduce(0) { $0 + $1.size }
         var result = DeltaMergeResult(version: snapshot.version, committed: false, metrics: metrics,
                                       filesScanned: candidates.count, filesSkipped: snapshot.activeFiles.count - candidates.count)
-        guard !removed.isEmpty || !adds.isEmpty else {
+        guard !removed.isEmpty || !adds.isEmpty || !replaced.isEmpty else {
             writer.discard()
             result.elapsedMs = (ContinuousClock.now - started).milliseconds
             return result
         }
-        transaction.remove(removed)
-        transaction.add(adds)
+        transaction.remove(removed + replaced.map(\.old))
+        transaction.add(adds + replaced.map(\.new))
         let elapsed = (ContinuousClock.now - started).milliseconds
         result.metrics["executionTimeMs"] = Int64(elapsed)
         let commitMetrics = Self.sparkMetrics(metrics.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, elapsedMs: elapsed)
-        result.version = try await commitDelta(transaction, metrics: commitMetrics, writer: writer)
+        do {
+            result.version = try await commitDelta(transaction, metrics: commitMetrics, writer: writer)
+        } catch {
+            await marking?.discard(from: table.store)
+            throw error
+        }
         result.committed = true
         result.elapsedMs = (ContinuousClock.now - started).milliseconds
         return result

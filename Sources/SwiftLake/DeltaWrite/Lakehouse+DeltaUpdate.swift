@@ -12,6 +12,10 @@ extension Lakehouse {
     /// type; a NULL in a NOT NULL column, an unknown column or a bad expression is a 400 and
     /// nothing changes. Updating a partition column moves rows to their new partition.
     /// When no row matches nothing is committed.
+    ///
+    /// On a table with deletion vectors enabled, only the updated rows are written (to new
+    /// files); in their old files they are marked deleted by new deletion vectors
+    /// (``DeletionVectorMarking``) instead of the files being rewritten, and no rows are copied.
     public func deltaUpdate(_ request: DeltaUpdateRequest, progress: ProgressHandler? = nil) async throws -> DeltaWriteResult {
         let started = ContinuousClock.now
         guard !request.updates.isEmpty else {
@@ -30,7 +34,8 @@ extension Lakehouse {
         let transaction = try startDeltaTransaction(table, from: snapshot, operation: "UPDATE", parameters: parameters)
 
         let candidates = try await deltaCandidates(snapshot, predicate: predicate)
-        let scan = try await deltaTargetScan(snapshot, files: candidates)
+        let usesDeletionVectors = deltaUsesDeletionVectors(snapshot)
+        let scan = try await deltaTargetScan(snapshot, files: candidates, exposesRowIndex: usesDeletionVectors)
         let cow = CopyOnWrite(scan: scan, predicate: predicate ?? "true")
         let writer = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
@@ -47,7 +52,7 @@ extension Lakehouse {
         let updates = request.updates
         let selectList = select.joined(separator: ", ")
         let notNullCheck = DeltaWritePlan(schema: snapshot.schema, addedColumns: [], selectList: "")
-        let work = try await withDeltaWriter(writer, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile]) in
+        let work = try await withDeltaWriter(writer, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]]) in
             let staged = "__swiftlake_update_" + UUID().uuidString.prefix(8).lowercased()
             defer {
                 try? connection.execute("DROP TABLE IF EXISTS \(staged)")
@@ -59,22 +64,40 @@ extension Lakehouse {
                 try ReadOnlyStatement.validateExpression(expression, over: scan.view, on: connection, field: "updates.\(column)")
             }
             let touched = try cow.touched(on: connection)
-            guard !touched.isEmpty else { return ([], []) }
+            guard !touched.isEmpty else { return ([], [], [:]) }
             let paths = touched.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
-            try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT * FROM \(cow.rows(of: paths, select: selectList))")
+            // With deletion vectors only the updated rows are written; the rest stay where they are.
+            let filter = usesDeletionVectors ? cow.matches : nil
+            try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT * FROM \(cow.rows(of: paths, select: selectList, filter: filter))")
             try notNullCheck.checkNotNull(relation: staged, on: connection)
             try ConstraintCheck(configuration: snapshot.metadata.configuration).check(relation: staged, on: connection)
-            return (touched, try writer.write(relation: staged, on: connection))
+            var marked: [String: [UInt64]] = [:]
+            if usesDeletionVectors {
+                let partial = touched.filter { $0.matched < $0.total }.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
+                marked = try DeletionVectorMarking.rowIndexes(in: scan, files: partial, filter: cow.matches, on: connection)
+            }
+            return (touched, try writer.write(relation: staged, on: connection), marked)
         }
         var result = DeltaWriteResult(version: snapshot.version, operation: "UPDATE", committed: false)
         guard !work.0.isEmpty else {
             result.elapsedMs = (ContinuousClock.now - started).milliseconds
             return result
         }
-        let removed = work.0.map(\.add), adds = work.1
-        let updated = work.0.reduce(0) { $0 + $1.matched }, copied = work.0.reduce(0) { $0 + $1.total - $1.matched }
+        let adds = work.1, updated = work.0.reduce(0) { $0 + $1.matched }
+        var removed = work.0.map(\.add), copied = work.0.reduce(0) { $0 + $1.total - $1.matched }
+        var marking: DeletionVectorMarking?
+        if usesDeletionVectors {
+            removed = work.0.filter { $0.matched == $0.total }.map(\.add)
+            copied = 0
+            do {
+                marking = try await DeletionVectorMarking.write(work.2, scan: scan, removedWhole: removed, store: table.store)
+            } catch {
+                writer.discard()
+                throw error
+            }
+        }
         try await commitRewrite(transaction, removed: removed, adds: adds, changed: ("numUpdatedRows", updated),
-                                copied: copied, writer: writer, started: started, into: &result)
+                                copied: copied, writer: writer, marking: marking, started: started, into: &result)
         result.rowsUpdated = updated
         return result
     }

@@ -1,6 +1,7 @@
 import DeltaLake
 import DuckDB
 import Foundation
+import ObjectStore
 
 /// What the Delta write operations share: finding or preparing the table, refusing what
 /// cannot be written, committing (and cleaning up when a commit fails), refreshing the
@@ -79,12 +80,31 @@ extension Lakehouse {
         }
     }
 
-    /// A view over `files` of `snapshot` for counting and rewriting rows file by file.
-    func deltaTargetScan(_ snapshot: Snapshot, files: [AddFile]) async throws -> DeltaTargetScan {
+    /// A view over `files` of `snapshot` for counting and rewriting rows file by file, without
+    /// the rows their deletion vectors delete (loaded here), with each row's index in its file
+    /// when `exposesRowIndex` (for writing new deletion vectors).
+    func deltaTargetScan(_ snapshot: Snapshot, files: [AddFile], exposesRowIndex: Bool = false) async throws -> DeltaTargetScan {
         let located = files.map { (path: DeltaTargetScan.absolutePath($0, in: snapshot), add: $0) }
         let present = try await parquetColumns(located.map(\.path))
-        return DeltaTargetScan(snapshot: snapshot, files: located, presentColumns: present,
-                               view: "__swiftlake_target_" + UUID().uuidString.prefix(8).lowercased())
+        var scan = DeltaTargetScan(snapshot: snapshot, files: located, presentColumns: present,
+                                   view: "__swiftlake_target_" + UUID().uuidString.prefix(8).lowercased())
+        scan.exposesRowIndex = exposesRowIndex
+        if located.contains(where: { $0.add.deletionVector != nil }) {
+            let store = LocalStore(root: snapshot.location)
+            for (path, add) in located {
+                guard let descriptor = add.deletionVector else { continue }
+                let vector = try await SwiftLakeError.mappingDelta {
+                    try await DeletionVector.load(descriptor, store: store, tableLocation: snapshot.location)
+                }
+                scan.deletedRows[path, default: []] += vector.deletedRows
+            }
+        }
+        return scan
+    }
+
+    /// Whether DML on `snapshot` marks rows in deletion vectors instead of rewriting files.
+    func deltaUsesDeletionVectors(_ snapshot: Snapshot) -> Bool {
+        WriterFeatures.deletionVectorsEnabled(snapshot.protocol, metadata: snapshot.metadata)
     }
 
     /// The files of `snapshot` whose statistics and partition values may satisfy `predicate`
@@ -109,23 +129,31 @@ extension Lakehouse {
         return counts
     }
 
-    /// The Spark-style metric map of a result (values become strings in the commit).
-    /// Commits a copy-on-write rewrite (DELETE or UPDATE): `removed` files leave the table and
-    /// `adds` (their rewritten rows) join it, with Spark's metrics, `changed` naming the rows
-    /// the operation changed (`numDeletedRows` or `numUpdatedRows`). Fills `result`'s
-    /// version, metrics, copied rows, files, bytes and time; the caller sets its changed rows.
+    /// Commits a rewrite (DELETE or UPDATE): `removed` files leave the table and `adds` (their
+    /// rewritten or updated rows) join it, and files with newly marked rows (`marking`, on
+    /// tables with deletion vectors) are removed with their old vector and re-added with the
+    /// new one. Spark's metrics, `changed` naming the rows the operation changed
+    /// (`numDeletedRows` or `numUpdatedRows`), plus `numDeletionVectorsAdded/Removed/Updated`
+    /// when there is a marking. Fills `result`'s version, metrics, copied rows, files, bytes
+    /// and time; the caller sets its changed rows. When the commit fails, the data files and
+    /// the deletion vector file written for it are deleted.
     func commitRewrite(_ transaction: Transaction, removed: [AddFile], adds: [AddFile], changed: (metric: String, rows: Int64),
-                       copied: Int64, writer: DataFileWriter?, started: ContinuousClock.Instant,
+                       copied: Int64, writer: DataFileWriter?, marking: DeletionVectorMarking? = nil, started: ContinuousClock.Instant,
                        into result: inout DeltaWriteResult) async throws {
         var transaction = transaction
-        transaction.remove(removed)
-        transaction.add(adds)
+        transaction.remove(removed + (marking?.replaced.map(\.old) ?? []))
+        transaction.add(adds + (marking?.replaced.map(\.new) ?? []))
         let addedBytes = adds.reduce(0) { $0 + $1.size }, removedBytes = removed.reduce(0) { $0 + $1.size }
         let metrics = Self.sparkMetrics([
             ("numRemovedFiles", Int64(removed.count)), ("numAddedFiles", Int64(adds.count)), (changed.metric, changed.rows),
             ("numCopiedRows", copied), ("numAddedChangeFiles", 0), ("numRemovedBytes", removedBytes), ("numAddedBytes", addedBytes),
-        ], elapsedMs: (ContinuousClock.now - started).milliseconds)
-        result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
+        ] + (marking?.metrics() ?? []), elapsedMs: (ContinuousClock.now - started).milliseconds)
+        do {
+            result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
+        } catch {
+            await marking?.discard(from: transaction.table.store)
+            throw error
+        }
         result.record(metrics)
         result.committed = true
         result.rowsCopied = copied
@@ -136,6 +164,7 @@ extension Lakehouse {
         result.elapsedMs = (ContinuousClock.now - started).milliseconds
     }
 
+    /// The Spark-style metric map of a result (values become strings in the commit).
     static func sparkMetrics(_ pairs: [(String, Int64)], elapsedMs: Double) -> [String: DeltaLake.JSONValue] {
         var metrics: [String: DeltaLake.JSONValue] = [:]
         for (name, value) in pairs { metrics[name] = .int(value) }
