@@ -115,6 +115,7 @@ let package = Package(
             dependencies: [
                 "SwiftLakeServer",
                 "SwiftLake",
+                "ObjectStore",
                 "DeltaOracle",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

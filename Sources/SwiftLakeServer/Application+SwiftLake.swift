@@ -21,7 +21,7 @@ public func buildApplication(lakehouse: Lakehouse, options: ServerOptions, logge
 ///
 /// Middleware order, outermost first: request log and metrics, error rendering, bearer auth.
 public func buildRouter(lakehouse: Lakehouse, options: ServerOptions) -> Router<BasicRequestContext> {
-    let metrics = ServerMetrics()
+    let metrics = ServerMetrics(s3Cache: lakehouse.s3Cache)
     let spec = Result { try OpenAPIDocument.bundled() }
     let routes = ParquetController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes, metrics: metrics).routes
         + DeltaController(lakehouse: lakehouse, maxBodyBytes: options.maxBodyBytes, metrics: metrics).routes
