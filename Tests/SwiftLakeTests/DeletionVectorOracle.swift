@@ -103,7 +103,8 @@ for add in active.values():
     stats = json.loads(add.get("stats") or "{}")
     deleted = load_dv(add["deletionVector"]) if add.get("deletionVector") else None
     gone = set(deleted or [])
-    rows += [r for i, r in enumerate(table.to_pylist()) if i not in gone]
+    partition = add.get("partitionValues") or {}
+    rows += [r | partition for i, r in enumerate(table.to_pylist()) if i not in gone]
     files.append({"path": add["path"], "numRecords": stats.get("numRecords", -1), "physicalRows": table.num_rows,
                   "tightBounds": stats.get("tightBounds"), "deleted": deleted,
                   "cardinality": add["deletionVector"]["cardinality"] if add.get("deletionVector") else None})

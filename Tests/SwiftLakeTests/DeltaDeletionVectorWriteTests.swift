@@ -181,6 +181,8 @@ struct DeltaDeletionVectorWriteTests {
         configuration.threads = 1
         let fresh = try Lakehouse(configuration: configuration)
         #expect(try await ourRows(fresh, path, columns: ["id", "name"]) == Self.rows(alive))
+        try await Self.expectRows(fresh, path, Self.rows(alive), vectors: 2)  // delta-rs starts from the checkpoint
+        #expect(FileManager.default.fileExists(atPath: path + "/_delta_log/_last_checkpoint"))
 
         // Replace where over a file with a vector copies only its live rows.
         let replaced = try await lake.deltaWrite(DeltaWriteRequest(path: path, mode: .overwrite, rows: [["id": .int(2), "name": .string("r2")]],
@@ -310,6 +312,45 @@ struct DeltaDeletionVectorWriteTests {
             let uuid = try #require(UUID(uuidString: String(file.dropFirst("deletion_vector_".count).dropLast(".bin".count))))
             let named = DeletionVectorDescriptor.onDisk(uuid: uuid, offset: 1, sizeInBytes: 0, cardinality: 0).pathOrInlineDv
             #expect(log.contains(named), "\(file) is not in the log")
+        }
+    }
+
+    @Test("a partitioned table whose vectors hold more rows than are inlined: later DML keeps every earlier deletion")
+    func largeVectorsOnPartitions() async throws {
+        let (lake, dir) = try makeWriteLake()
+        let path = dir.file("p")
+        let columns = Self.columns + [DeltaColumnSpec(name: "grp", type: .string("string"))]
+        _ = try await lake.deltaCreate(DeltaCreateRequest(path: path, schema: columns, partitionColumns: ["grp"],
+                                                          properties: ["delta.enableDeletionVectors": "true"]))
+        func grp(_ id: Int) -> String { id % 3 == 0 ? "a" : "b" }
+        let rows = (1...6000).map { ["id": DeltaRowValue.int(Int64($0)), "name": .string("n\($0)"), "grp": .string(grp($0))] }
+        _ = try await lake.deltaWrite(DeltaWriteRequest(path: path, rows: rows))
+        func expected(_ ids: [Int], names: [Int: String] = [:]) -> [String] {
+            ids.map { "grp=\(grp($0))|id=\($0)|name=\(names[$0] ?? "n\($0)")" }.sorted()
+        }
+        func check(_ ids: [Int], names: [Int: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            #expect(try await ourRows(lake, path, columns: ["grp", "id", "name"]) == expected(ids, names: names), sourceLocation: sourceLocation)
+            guard let oracle = try deletionVectorOracle(path) else { return }
+            #expect(oracle.problems.isEmpty, "\(oracle.problems)", sourceLocation: sourceLocation)
+            #expect(oracle.rows == expected(ids, names: names), sourceLocation: sourceLocation)
+            #expect(oracle.deltaRsRows == expected(ids, names: names), sourceLocation: sourceLocation)
+        }
+
+        // 3,000 even ids: well over the 1,000 deleted rows a scan inlines.
+        let even = try await lake.deltaDelete(DeltaDeleteRequest(path: path, predicate: "id % 2 = 0"))
+        #expect(even.rowsDeleted == 3000 && even.filesRemoved == 0)
+        var alive = (1...6000).filter { $0 % 2 == 1 }
+        try await check(alive)
+        let low = try await lake.deltaDelete(DeltaDeleteRequest(path: path, predicate: "id < 200"))
+        #expect(low.rowsDeleted == 100)
+        alive.removeAll { $0 < 200 }
+        let update = try await lake.deltaUpdate(DeltaUpdateRequest(path: path, predicate: "id % 1000 = 1", updates: ["name": "'u'"]))
+        #expect(update.rowsUpdated == 5 && update.rowsCopied == 0)  // 1001, 2001, …, 5001 (1 is gone)
+        let names = Dictionary(uniqueKeysWithValues: [1001, 2001, 3001, 4001, 5001].map { ($0, "u") })
+        try await check(alive, names: names)
+        if let oracle = try deletionVectorOracle(path) {
+            let marked: Int = oracle.files.compactMap(\.cardinality).reduce(0, +)
+            #expect(marked == 3105)  // 3,000 even ids, 100 odd ids below 200, 5 updated rows
         }
     }
 }
