@@ -352,5 +352,12 @@ struct DeltaDeletionVectorWriteTests {
             let marked: Int = oracle.files.compactMap(\.cardinality).reduce(0, +)
             #expect(marked == 3105)  // 3,000 even ids, 100 odd ids below 200, 5 updated rows
         }
+        // replace_where copies the live rows of partition a's file (over 1,000 of its rows are deleted).
+        let replaced = try await lake.deltaWrite(DeltaWriteRequest(path: path, mode: .overwrite,
+            rows: [["id": .int(3), "name": .string("r3"), "grp": .string("a")]], replaceWhere: "grp = 'a' AND id < 300"))
+        #expect(replaced.committed)
+        alive.removeAll { $0 < 300 && grp($0) == "a" }
+        alive.append(3)
+        try await check(alive, names: names.merging([3: "r3"]) { a, _ in a })
     }
 }

@@ -64,7 +64,7 @@ extension Lakehouse {
         let bins = plan.bins
         let written = try await withDeltaWriter(writer, progress: progress) { connection -> [AddFile] in
             defer { try? connection.execute(scan.teardown()) }
-            try connection.execute(scan.setup())
+            try scan.setup(on: connection)
             let file = SQL.identifier(DeltaTargetScan.fileColumn)
             var adds: [AddFile] = []
             for bin in bins {

@@ -49,7 +49,7 @@ struct DeltaMergeRun: @unchecked Sendable {
         let s = SQL.identifier(sourceAlias), t = SQL.identifier(targetAlias)
         let sid = SQL.identifier(Self.sid), rid = SQL.identifier(Self.rid), file = SQL.identifier(DeltaTargetScan.fileColumn)
 
-        try connection.execute(scan.setup())
+        try scan.setup(on: connection)
         try connection.execute("CREATE TEMP TABLE \(src) AS SELECT *, row_number() OVER () AS \(sid) FROM read_parquet(\(SQL.literal(sourceFile)))")
         try connection.execute("CREATE TEMP TABLE \(tgt) AS SELECT *, row_number() OVER () AS \(rid) FROM \(scan.view)")
         let both = "\(tgt) AS \(t) CROSS JOIN \(src) AS \(s)"

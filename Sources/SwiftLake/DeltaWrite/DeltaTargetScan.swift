@@ -1,4 +1,5 @@
 import DeltaLake
+import DuckDB
 import Foundation
 
 /// A view over some of a snapshot's data files for the operations that rewrite them
@@ -41,23 +42,53 @@ struct DeltaTargetScan {
 
     /// The statements that create the view (and temporary tables of partition values and
     /// deleted rows): the read path's ``DeltaScan``, under this view's name, with the file
-    /// column (and the row index column when exposed).
+    /// column (and the row index column when exposed). Many deleted rows are spelled out in
+    /// the SQL; ``setup(on:)`` appends them instead.
     func setup() throws -> String {
+        let (sql, appended) = try definition()
+        guard let appended else { return sql }
+        let rows = appended.keys.sorted().filter { !(appended[$0] ?? []).isEmpty }.map { path in
+            "(\(SQL.literal(path)), [\(appended[path]!.map(String.init).joined(separator: ","))]::UBIGINT[])"
+        }
+        return """
+            CREATE OR REPLACE TEMP TABLE \(SQL.identifier(deletedTable)) AS SELECT f AS file, CAST(unnest(r) AS BIGINT) AS row_index \
+            FROM (VALUES \(rows.joined(separator: ", "))) AS v(f, r);
+            """ + sql
+    }
+
+    /// Creates the view on `connection`, appending many deleted rows through an ``Appender``
+    /// rather than spelling them out in SQL.
+    func setup(on connection: Connection) throws {
+        let (sql, appended) = try definition()
+        if let appended {
+            try connection.execute("CREATE OR REPLACE TEMP TABLE \(SQL.identifier(deletedTable)) (file VARCHAR, row_index BIGINT)")
+            let appender = try Appender(connection: connection, table: deletedTable)
+            for (file, indexes) in appended {
+                for row in indexes { try appender.append(row: [.varchar(file), .bigint(Int64(row))]) }
+            }
+            try appender.close()
+        }
+        try connection.execute(sql)
+    }
+
+    /// The temporary table of deleted rows, when there are more than the scan inlines.
+    var deletedTable: String { view + "_deleted" }
+
+    /// The view's SQL, and the deleted rows (by file) its ``deletedTable`` must hold first when
+    /// there are more than ``DeltaScan`` inlines.
+    private func definition() throws -> (sql: String, appended: [String: [UInt64]]?) {
         let definition = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deletedRows, presentColumns: presentColumns,
                                        view: view, exposesFileColumn: true).definition()
         var sql = definition.sql
         if let appended = definition.appendedRows {
-            // Many deleted rows: the read path appends them; here they are spelled out, file by file.
-            let rows = appended.rows.keys.sorted().filter { !(appended.rows[$0] ?? []).isEmpty }.map { path in
-                "(\(SQL.literal(path)), [\(appended.rows[path]!.map(String.init).joined(separator: ","))]::UBIGINT[])"
-            }
-            let table = SQL.identifier(view + "_deleted")
-            sql = sql.replacingOccurrences(of: SQL.identifier(appended.table), with: table)
-            sql = """
-                CREATE OR REPLACE TEMP TABLE \(table) AS SELECT f AS file, CAST(unnest(r) AS BIGINT) AS row_index \
-                FROM (VALUES \(rows.joined(separator: ", "))) AS v(f, r);
-                """ + sql
+            sql = sql.replacingOccurrences(of: SQL.identifier(appended.table), with: SQL.identifier(deletedTable))
         }
+        return (try withRowIndex(sql), definition.appendedRows?.rows)
+    }
+
+    /// `sql` with the row index column added when exposed.
+    private func withRowIndex(_ sql: String) throws -> String {
+        var sql = sql
         guard exposesRowIndex, !files.isEmpty else { return sql }
         // The row index: DuckDB's file_row_number of the Parquet scan, next to the file column.
         let file = SQL.identifier(Self.fileColumn)

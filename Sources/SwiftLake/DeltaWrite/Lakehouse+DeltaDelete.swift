@@ -43,7 +43,7 @@ extension Lakehouse {
             writer = fileWriter
             let work = try await withDeltaWriter(fileWriter, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]]) in
                 defer { try? connection.execute(scan.teardown()) }
-                try connection.execute(scan.setup())
+                try scan.setup(on: connection)
                 try ReadOnlyStatement.validateExpression(predicate, over: scan.view, on: connection, field: "predicate")
                 let touched = try cow.touched(on: connection)
                 let partial = touched.filter { $0.matched < $0.total }.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }

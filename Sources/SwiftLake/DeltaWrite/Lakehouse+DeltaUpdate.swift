@@ -58,7 +58,7 @@ extension Lakehouse {
                 try? connection.execute("DROP TABLE IF EXISTS \(staged)")
                 try? connection.execute(scan.teardown())
             }
-            try connection.execute(scan.setup())
+            try scan.setup(on: connection)
             if let predicate { try ReadOnlyStatement.validateExpression(predicate, over: scan.view, on: connection, field: "predicate") }
             for (column, expression) in updates.sorted(by: { $0.key < $1.key }) {
                 try ReadOnlyStatement.validateExpression(expression, over: scan.view, on: connection, field: "updates.\(column)")
