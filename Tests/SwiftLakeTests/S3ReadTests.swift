@@ -167,4 +167,40 @@ import Testing
             .map { row -> String? in if case .varchar(let s) = row[0] { return s } else { return nil } }
         #expect(ours.sorted { ($0 ?? "\u{10FFFF}") < ($1 ?? "\u{10FFFF}") } == oracle)
     }
+
+    @Test func aTableDeltaRsWroteToS3ReadsAsDeltaRsReadsItAtEveryVersion() async throws {
+        guard let fixture = try await Self.fixture(), let endpoint = Self.endpoint else { return }
+        let path = "s3://\(fixture.bucket)/lake/from-delta-rs"
+        // delta-rs writes four versions (create, append, delete, overwrite of one partition)
+        // through moto, then reports each version's rows as it reads them.
+        let script = """
+            import sys, json
+            import pyarrow as pa
+            from deltalake import DeltaTable, write_deltalake
+            opts = {"AWS_ENDPOINT_URL": sys.argv[2], "AWS_ALLOW_HTTP": "true", "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+                    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_REGION": "us-east-1",
+                    "AWS_S3_ALLOW_UNSAFE_RENAME": "true"}
+            uri = sys.argv[1]
+            batch = lambda ids: pa.table({"id": pa.array(ids, pa.int64()), "part": pa.array([f"p{i % 2}" for i in ids]),
+                                          "name": pa.array([None if i % 5 == 0 else f"n{i}" for i in ids])})
+            write_deltalake(uri, batch(list(range(0, 10))), partition_by=["part"], storage_options=opts)
+            write_deltalake(uri, batch(list(range(10, 20))), mode="append", storage_options=opts)
+            DeltaTable(uri, storage_options=opts).delete("id % 3 = 0")
+            write_deltalake(uri, batch([100, 102]), mode="overwrite", predicate="part = 'p0'", storage_options=opts)
+            out = []
+            for v in range(4):
+                rows = DeltaTable(uri, version=v, storage_options=opts).to_pyarrow_table().to_pylist()
+                out.append(sorted(f"{r['id']}|{r['part']}|{r['name']}" for r in rows))
+            print(json.dumps(out))
+            """ + pythonExitWithoutTeardown
+        guard let output = try runPythonOracle(script, [path, endpoint]) else { return }
+        let oracle = try JSONDecoder().decode([[String]].self, from: Data(output.utf8))
+        #expect(oracle.count == 4)
+        for (version, expected) in oracle.enumerated() {
+            let read = try await fixture.lake.deltaRead(DeltaReadRequest(
+                path: path, version: Int64(version), sql: "SELECT id, part, coalesce(name, 'None') FROM t"))
+            let ours = try await read.cursor.collect().rows.map { $0.map(\.description).joined(separator: "|") }.sorted()
+            #expect(ours == expected, "version \(version)")
+        }
+    }
 }
