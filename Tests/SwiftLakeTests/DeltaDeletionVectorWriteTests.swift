@@ -360,4 +360,31 @@ struct DeltaDeletionVectorWriteTests {
         alive.append(3)
         try await check(alive, names: names.merging([3: "r3"]) { a, _ in a })
     }
+
+    @Test("a file without statistics gets numRecords from its Parquet footer when it gets a vector")
+    func fileWithoutStatistics() async throws {
+        let (writer, dir) = try makeWriteLake()
+        let path = dir.file("t")
+        try await Self.dvTable(writer, path)
+        // Strip the statistics of version 1's file (ids 1–10), as some writers leave them out.
+        let commit = path + "/_delta_log/00000000000000000001.json"
+        let lines = try String(contentsOfFile: commit, encoding: .utf8).split(separator: "\n").map { line -> String in
+            guard var action = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  var add = action["add"] as? [String: Any] else { return String(line) }
+            add.removeValue(forKey: "stats")
+            action["add"] = add
+            return String(decoding: try JSONSerialization.data(withJSONObject: action), as: UTF8.self)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: commit, atomically: true, encoding: .utf8)
+        var configuration = LakehouseConfiguration(roots: [dir.path], queryTimeout: .seconds(120))
+        configuration.threads = 1
+        let lake = try Lakehouse(configuration: configuration)
+
+        let delete = try await lake.deltaDelete(DeltaDeleteRequest(path: path, predicate: "id IN (4, 14)"))
+        #expect(delete.rowsDeleted == 2 && delete.filesRemoved == 0)
+        try await Self.expectRows(lake, path, Self.rows(Array(1...20).filter { ![4, 14].contains($0) }), vectors: 2)
+        if let oracle = try deletionVectorOracle(path) {
+            #expect(oracle.files.map(\.numRecords).sorted() == [10, 10])
+        }
+    }
 }

@@ -30,6 +30,20 @@ struct DeletionVectorMarking: Sendable {
             """))
     }
 
+    /// Physical row counts (from the Parquet footers) of those of `files` (absolute paths of
+    /// `scan`'s files) whose log entry has no `numRecords`, which a file with a deletion
+    /// vector must record.
+    static func missingRowCounts(in scan: DeltaTargetScan, files: [String], on connection: Connection) throws -> [String: Int64] {
+        let wanted = Set(files)
+        let missing = scan.files.filter { wanted.contains($0.path) && $0.add.numRecords == nil }.map(\.path)
+        guard !missing.isEmpty else { return [:] }
+        var counts: [String: Int64] = [:]
+        for row in try connection.query("SELECT file_name, sum(num_rows) FROM parquet_file_metadata(\(SQL.list(missing))) GROUP BY 1").rows() {
+            if case .varchar(let path) = row[0] { counts[path] = Int64(row[1].intValue) }
+        }
+        return counts
+    }
+
     /// (file, row index) pairs of a query's first two columns, grouped by file.
     static func collect(_ result: QueryResult) throws -> [String: [UInt64]] {
         var rows: [String: [UInt64]] = [:]
@@ -52,22 +66,25 @@ struct DeletionVectorMarking: Sendable {
     /// files. `removedWhole` are files the commit removes outright (counted in ``removed``
     /// when they had a vector). Nothing is written when `marked` is empty.
     static func write(_ marked: [String: [UInt64]], scan: DeltaTargetScan, removedWhole: [AddFile],
-                      store: any ObjectStore) async throws -> DeletionVectorMarking {
+                      physicalRows: [String: Int64] = [:], store: any ObjectStore) async throws -> DeletionVectorMarking {
         var marking = DeletionVectorMarking()
         marking.removed = Int64(removedWhole.filter { $0.deletionVector != nil }.count)
         let byPath = Dictionary(scan.files.map { ($0.path, $0.add) }, uniquingKeysWith: { first, _ in first })
         var file = DeletionVectorFile()
-        var olds: [AddFile] = []
+        var olds: [AddFile] = [], counted: [AddFile] = []
         for path in marked.keys.sorted() {
             guard let old = byPath[path], let rows = marked[path], !rows.isEmpty else { continue }
             file.append(rows: (scan.deletedRows[path] ?? []) + rows)
             olds.append(old)
+            var withCount = old
+            if old.numRecords == nil, let count = physicalRows[path] { withCount.stats = "{\"numRecords\":\(count)}" }
+            counted.append(withCount)
         }
         guard !olds.isEmpty else { return marking }
         let written = try await SwiftLakeError.mappingDelta { try await file.write(to: store) }
         marking.file = written.path
-        for (old, descriptor) in zip(olds, written.descriptors) {
-            marking.replaced.append((old, old.withDeletionVector(descriptor)))
+        for ((old, withCount), descriptor) in zip(zip(olds, counted), written.descriptors) {
+            marking.replaced.append((old, withCount.withDeletionVector(descriptor)))
             marking.added += 1
             if old.deletionVector != nil {
                 marking.removed += 1

@@ -21,6 +21,8 @@ struct DeltaMergeRun: @unchecked Sendable {
         var adds: [AddFile] = []
         /// With deletion vectors: absolute path → row indexes of the changed rows of files that keep other rows.
         var marked: [String: [UInt64]] = [:]
+        /// Physical row counts of marked files whose log entry has no `numRecords`.
+        var physicalRows: [String: Int64] = [:]
         var counts: [String: Int64] = [:]
     }
 
@@ -146,6 +148,7 @@ struct DeltaMergeRun: @unchecked Sendable {
                 SELECT m.file, \(t).\(row) FROM \(act) AS m JOIN \(tgt) AS \(t) ON \(t).\(rid) = m.rid
                 WHERE m.clause > 0 AND m.file IN (SELECT unnest(\(SQL.list(partialPaths))))
                 """))
+            outcome.physicalRows = try DeletionVectorMarking.missingRowCounts(in: scan, files: partialPaths, on: connection)
         }
         outcome.counts = [
             "numTargetRowsInserted": inserted,

@@ -41,22 +41,23 @@ extension Lakehouse {
             let fileWriter = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
                                             partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
             writer = fileWriter
-            let work = try await withDeltaWriter(fileWriter, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]]) in
+            let work = try await withDeltaWriter(fileWriter, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]], [String: Int64]) in
                 defer { try? connection.execute(scan.teardown()) }
                 try scan.setup(on: connection)
                 try ReadOnlyStatement.validateExpression(predicate, over: scan.view, on: connection, field: "predicate")
                 let touched = try cow.touched(on: connection)
                 let partial = touched.filter { $0.matched < $0.total }.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
                 if usesDeletionVectors {
-                    return (touched, [], try DeletionVectorMarking.rowIndexes(in: scan, files: partial, filter: cow.matches, on: connection))
+                    return (touched, [], try DeletionVectorMarking.rowIndexes(in: scan, files: partial, filter: cow.matches, on: connection),
+                            try DeletionVectorMarking.missingRowCounts(in: scan, files: partial, on: connection))
                 }
                 let adds = partial.isEmpty ? [] : try fileWriter.write(relation: cow.rows(of: partial, filter: "NOT \(cow.matches)"), on: connection)
-                return (touched, adds, [:])
+                return (touched, adds, [:], [:])
             }
             deleted = work.0.reduce(0) { $0 + $1.matched }
             if usesDeletionVectors {
                 removed = work.0.filter { $0.matched == $0.total }.map(\.add)
-                marking = try await DeletionVectorMarking.write(work.2, scan: scan, removedWhole: removed, store: table.store)
+                marking = try await DeletionVectorMarking.write(work.2, scan: scan, removedWhole: removed, physicalRows: work.3, store: table.store)
             } else {
                 removed = work.0.map(\.add)
                 adds = work.1

@@ -87,7 +87,8 @@ extension Lakehouse {
         var marking: DeletionVectorMarking?
         if usesDeletionVectors {
             do {
-                marking = try await DeletionVectorMarking.write(outcome.marked, scan: scan, removedWhole: removed, store: table.store)
+                marking = try await DeletionVectorMarking.write(outcome.marked, scan: scan, removedWhole: removed,
+                                                                physicalRows: outcome.physicalRows, store: table.store)
             } catch {
                 writer.discard()
                 throw error

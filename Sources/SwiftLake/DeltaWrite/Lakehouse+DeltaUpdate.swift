@@ -52,7 +52,7 @@ extension Lakehouse {
         let updates = request.updates
         let selectList = select.joined(separator: ", ")
         let notNullCheck = DeltaWritePlan(schema: snapshot.schema, addedColumns: [], selectList: "")
-        let work = try await withDeltaWriter(writer, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]]) in
+        let work = try await withDeltaWriter(writer, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]], [String: Int64]) in
             let staged = "__swiftlake_update_" + UUID().uuidString.prefix(8).lowercased()
             defer {
                 try? connection.execute("DROP TABLE IF EXISTS \(staged)")
@@ -64,19 +64,20 @@ extension Lakehouse {
                 try ReadOnlyStatement.validateExpression(expression, over: scan.view, on: connection, field: "updates.\(column)")
             }
             let touched = try cow.touched(on: connection)
-            guard !touched.isEmpty else { return ([], [], [:]) }
+            guard !touched.isEmpty else { return ([], [], [:], [:]) }
             let paths = touched.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
             // With deletion vectors only the updated rows are written; the rest stay where they are.
             let filter = usesDeletionVectors ? cow.matches : nil
             try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT * FROM \(cow.rows(of: paths, select: selectList, filter: filter))")
             try notNullCheck.checkNotNull(relation: staged, on: connection)
             try ConstraintCheck(configuration: snapshot.metadata.configuration).check(relation: staged, on: connection)
-            var marked: [String: [UInt64]] = [:]
+            var marked: [String: [UInt64]] = [:], counts: [String: Int64] = [:]
             if usesDeletionVectors {
                 let partial = touched.filter { $0.matched < $0.total }.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
                 marked = try DeletionVectorMarking.rowIndexes(in: scan, files: partial, filter: cow.matches, on: connection)
+                counts = try DeletionVectorMarking.missingRowCounts(in: scan, files: partial, on: connection)
             }
-            return (touched, try writer.write(relation: staged, on: connection), marked)
+            return (touched, try writer.write(relation: staged, on: connection), marked, counts)
         }
         var result = DeltaWriteResult(version: snapshot.version, operation: "UPDATE", committed: false)
         guard !work.0.isEmpty else {
@@ -90,7 +91,7 @@ extension Lakehouse {
             removed = work.0.filter { $0.matched == $0.total }.map(\.add)
             copied = 0
             do {
-                marking = try await DeletionVectorMarking.write(work.2, scan: scan, removedWhole: removed, store: table.store)
+                marking = try await DeletionVectorMarking.write(work.2, scan: scan, removedWhole: removed, physicalRows: work.3, store: table.store)
             } catch {
                 writer.discard()
                 throw error
