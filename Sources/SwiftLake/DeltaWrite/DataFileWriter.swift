@@ -90,8 +90,7 @@ final class DataFileWriter: @unchecked Sendable {
         }
         guard !files.isEmpty else { return [] }
 
-        let statistics = FileStatistics(dataFields: dataFields, configuration: configuration)
-        let stats = statistics.statistics(from: try connection.query(statistics.query(files: files, fileColumn: Self.fileColumn)).rows())
+        let stats = try Self.statistics(of: files, dataFields: dataFields, configuration: configuration, on: connection)
         var adds: [AddFile] = []
         for file in files.sorted() {
             guard let fileStats = stats[file], fileStats.numRecords > 0 else { continue }
@@ -119,6 +118,18 @@ final class DataFileWriter: @unchecked Sendable {
                                 modificationTime: CommitInfoBuilder.now(), dataChange: true, stats: fileStats.json))
         }
         return adds
+    }
+
+    /// The statistics of files DuckDB has just written: from their Parquet footers when
+    /// every statistics column allows it (no row read again), else from a scan of the rows.
+    static func statistics(of files: [String], dataFields: [DeltaLake.StructField], configuration: [String: String],
+                           on connection: Connection) throws -> [String: (numRecords: Int64, json: String)] {
+        let statistics = FileStatistics(dataFields: dataFields, configuration: configuration)
+        if statistics.footerEligible,
+           let fromFooter = statistics.statistics(fromFooter: try connection.query(statistics.footerQuery(files: files)).rows(), files: files) {
+            return fromFooter
+        }
+        return statistics.statistics(from: try connection.query(statistics.query(files: files, fileColumn: fileColumn)).rows())
     }
 
     /// Deletes every file this writer moved into the table (after a failure, before any

@@ -84,6 +84,69 @@ struct FileStatistics {
         return "SELECT \(items.joined(separator: ", ")) FROM \(source) GROUP BY 1"
     }
 
+    /// Whether ``footerQuery(files:)`` can stand in for ``query(files:fileColumn:)``: every
+    /// leaf is a primitive column (arrays and maps need the rows to count null values; the
+    /// Parquet footer only counts their elements), named without `,` (the footer joins a
+    /// nested column's path with `", "`).
+    var footerEligible: Bool {
+        leaves.allSatisfy { leaf in
+            guard case .primitive(let primitive) = leaf.type else { return false }
+            switch primitive {
+            case .variant, .other: return false
+            default: return !leaf.path.contains { $0.contains(",") }
+            }
+        }
+    }
+
+    /// The rows of ``query(files:fileColumn:)`` from the files' Parquet footers only
+    /// (`parquet_metadata`), for files this library has just written with DuckDB: no row is
+    /// read again. Per file, the row count sums the row groups; per leaf, null counts sum
+    /// and minima and maxima take the least and greatest of the row groups', cast back to
+    /// the column's type. A bound is NULL (left out, which is always safe) unless every
+    /// row group with a value has an exact bound and no NaN; a null count is NULL when a
+    /// row group lacks it, which ``statistics(fromFooter:)`` reports as nil so the caller
+    /// can fall back to the scan.
+    func footerQuery(files: [String]) throws -> String {
+        var items = ["file_name", "CAST(sum(row_group_num_rows) FILTER (WHERE column_id = 0) AS BIGINT)"]
+        let rowGroups = "count(*) FILTER (WHERE column_id = 0)"
+        for leaf in leaves {
+            let path = SQL.literal(leaf.path.joined(separator: ", "))
+            let here = "path_in_schema = \(path)"
+            items.append("""
+                CASE WHEN count(*) FILTER (WHERE \(here) AND stats_null_count IS NOT NULL) = \(rowGroups) \
+                THEN CAST(sum(CASE WHEN \(here) THEN stats_null_count END) AS BIGINT) END
+                """)
+            if leaf.hasBounds {
+                let type = try DeltaColumnTypes.duckDBType(leaf.type, column: leaf.path.joined(separator: "."))
+                let allNull = "coalesce(stats_null_count = num_values, false)"
+                let noNaN = "coalesce(stats_nan_count, 0) = 0"
+                for (bound, exact, aggregate) in [("stats_min_value", "min_is_exact", "min"), ("stats_max_value", "max_is_exact", "max")] {
+                    let usable = "(\(allNull) OR (\(bound) IS NOT NULL AND coalesce(\(exact), false) AND \(noNaN)))"
+                    items.append("""
+                        CASE WHEN count(*) FILTER (WHERE \(here) AND \(usable)) = \(rowGroups) \
+                        THEN \(aggregate)(CAST(CASE WHEN \(here) THEN \(bound) END AS \(type))) END
+                        """)
+                }
+            }
+        }
+        return "SELECT \(items.joined(separator: ", ")) FROM parquet_metadata(\(SQL.list(files))) GROUP BY 1"
+    }
+
+    /// ``statistics(from:)`` of ``footerQuery(files:)``'s rows, or nil when a file's footer
+    /// lacks a row count or a null count (then the files must be scanned).
+    func statistics(fromFooter rows: [[Value]], files: [String]) -> [String: (numRecords: Int64, json: String)]? {
+        for row in rows {
+            var index = 1
+            if row[index].isNull { return nil }
+            index += 1
+            for leaf in leaves {
+                if row[index].isNull { return nil }
+                index += leaf.hasBounds ? 3 : 1
+            }
+        }
+        return statistics(from: rows)
+    }
+
     /// The statistics of every file, by path, from the rows of ``query(files:fileColumn:)``.
     func statistics(from rows: [[Value]]) -> [String: (numRecords: Int64, json: String)] {
         var result: [String: (Int64, String)] = [:]
