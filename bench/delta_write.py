@@ -16,7 +16,7 @@ One run does all of this:
    - `delta-write-rows-<R>-files<F>`: R rows (default 10,000,000) of mixed
      types (BIGINT id, TIMESTAMP ts, STRING category, DOUBLE amount, INT
      quantity, BOOLEAN flag) as an empty create and F appends (default 100),
-     so F data files; delta-rs checkpoints it at version 100 by itself.
+     so F data files; delta-rs checkpoints it by itself (at version 99).
    - `delta-write-small-<R>-files<F>`: R rows (default 10,000,000) as F
      appends (default 1,000) of R/F rows each: the small files to compact.
    - `merge-sources/<case>.parquet`: the merge sources, shaped as delta-rs's
@@ -512,7 +512,7 @@ is faster.
 - **Data** (written once by delta-rs itself, cached under
   `${XDG_CACHE_HOME:-~/.cache}/swiftlake/bench/delta-write-*/`):
   - a table of **10,000,000 rows in 100 files** (an empty create, then 100
-    appends of 100,000 rows; delta-rs checkpoints it at version 100), columns
+    appends of 100,000 rows, versions 0–100; delta-rs checkpointed it at 99), columns
     `id BIGINT, ts TIMESTAMP, category STRING (8 values), amount DOUBLE,
     quantity INT, flag BOOLEAN`; no partitions, no deletion vectors, so both
     sides copy-on-write;
@@ -551,19 +551,26 @@ is faster.
   the run.
 - **Fairness**: same files, same machine, same run; DuckDB threads = cores,
   delta-rs's runtime uses every core. Warm-up first, then repetitions
-  interleaved with the order alternating. Medians and minimums are reported.
+  interleaved with the order alternating (the checked first run is the
+  warm-up: page cache, allocators, the server's engine). Medians and minimums
+  are reported.
 """
 
 
 def section_markdown(results: dict, others: list[dict] | None = None) -> str:
     m = results["machine"]
     parts = [SECTION, "", DOC_METHOD, "### Results", ""]
+    extra_warmup = f" plus {results['warmup']}" if results["warmup"] else ""
     parts.append(
         f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}; "
         f"commit `{m['commit']}`. delta-rs: deltalake {results['deltalake_version']} (pyarrow "
         f"{results['pyarrow_version']}); SwiftLake: DuckDB threads {results['threads']}. "
-        f"Warm-up {results['warmup']} per side. Answers identical on both sides: checked. "
+        f"Warm-up: the checked first run per side{extra_warmup}. "
+        f"Answers identical on both sides: checked. "
         f"Load average (1 min) at start/end: {results['loadavg_1min']['start']}/{results['loadavg_1min']['end']}.")
+    if results.get("build_note"):
+        parts.append("")
+        parts.append(f"SwiftLake binary: {results['build_note']}")
     parts.append("")
     gen = results["data"]
     notes = [f"{name}: {d['rows']:,} rows in {d['files']:,} files ({d['bytes'] / 1e6:.0f} MB), written in "
@@ -592,7 +599,37 @@ def section_markdown(results: dict, others: list[dict] | None = None) -> str:
 PROFILE_NOTES = """\
 ### Where the time goes
 
-(Profiling notes are added here as SwiftLake's write path is tuned.)
+Profiled with `perf` on the server and by replaying the server's SQL step by
+step in DuckDB 2.0.0 (same engine, 2 threads) on the 10M-row table.
+
+- **Update and delete** (SwiftLake faster): both sides rewrite every file
+  (the predicates hit every file). SwiftLake reads the table twice (a count
+  of matching rows per file, then the rewrite) and writes with one parallel
+  DuckDB `COPY`; per-file statistics now come from the written files' Parquet
+  footers (`parquet_metadata`, `FileStatistics.footerQuery`) instead of a
+  third read of all the rows (that aggregate cost 0.5–0.9 s per 10M rows).
+- **MERGE** (SwiftLake slower). At `HEAD` the pairing join was written
+  `JOIN src ON coalesce((on), false)`, which DuckDB cannot turn into a hash
+  join: it ran as a blockwise nested-loop join (10M × 1.1M comparisons; the
+  first upsert did not finish in 7 minutes). The run below uses the one-line
+  fix `JOIN src ON (on)` (same rows: an inner join drops NULL conditions
+  anyway), which makes it a hash join. What is left, for the 1% + 10% upsert
+  (seconds, replayed in DuckDB): materializing every candidate target row
+  with a row number (`tgt`, 4.1), the per-row clause table (`act`, 2.4), the
+  output rows (`out`, 6.9) and the `COPY` (1.8); the join itself takes 0.1.
+  A prototype that keys target rows by (`file_index`, `file_row_number`)
+  instead, pairs them straight from the scan (0.2) and writes in one `COPY`
+  the unmatched rows of the touched files (`ANTI JOIN`) plus the updated and
+  inserted ones (3.4) does the same merge in about 4 s instead of 16.
+  Insert-only merges skip every target file on both sides (the new keys lie
+  outside every file's id range); SwiftLake stages the source as Parquet and
+  reads it back, delta-rs writes from memory.
+- **OPTIMIZE** (SwiftLake slower): 67% of the server's samples are in DuckDB:
+  Snappy decompression and compression, the Parquet writer's dictionaries,
+  and 7% hashing the `filename` column, because each bin is read from a view
+  over all 1,000 candidate files filtered by `filename IN (…)`; reading each
+  bin's files alone makes a bin's `COPY` 0.6 s instead of 0.96 s in DuckDB.
+  The Swift code (snapshot, plan, commit of 1,000 removes) is under 1%.
 """
 
 
@@ -627,12 +664,15 @@ def main() -> None:
     p.add_argument("--small-files", type=int, default=1000, help="data files in the table to compact (default: 1000)")
     p.add_argument("--only", help="comma-separated case keys: update, delete, upsert-1-10, upsert-1-0.1, "
                                   "upsert-10-10, upsert-10-0.1, delete-only, insert-only, optimize")
-    p.add_argument("--warmup", type=int, default=1, help="warm-up runs per side and case (default: 1)")
+    p.add_argument("--warmup", type=int, default=0,
+                   help="extra warm-up runs per side and case, after the checked first run, which warms up too (default: 0)")
     p.add_argument("--reps", type=int, default=3, help="timed repetitions per side and case (default: 3)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="DuckDB threads (default: cores)")
     p.add_argument("--max-seconds", type=float, default=300, help="stop repeating a case after this long (default: 300)")
     p.add_argument("--start-timeout", type=float, default=60, help="seconds to wait for the server (default: 60)")
     p.add_argument("--no-check", action="store_true", help="skip the answer checks (only for profiling runs)")
+    p.add_argument("--build-note", default="",
+                   help="what the SwiftLake binary was built from, when not the repository's commit (shown in the docs)")
     p.add_argument("--results-dir", type=Path, default=REPO / "bench/results")
     p.add_argument("--write-docs", type=Path, help="replace (or append) the section in this Markdown file")
     p.add_argument("--generate-only", action="store_true", help="make (or reuse) the tables and sources, and stop")
@@ -778,6 +818,7 @@ def main() -> None:
         "pyarrow_version": pa.__version__,
         "threads": a.threads,
         "warmup": a.warmup,
+        "build_note": a.build_note,
         "data": data,
         "rows": rows_out,
     }
