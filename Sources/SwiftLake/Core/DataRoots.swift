@@ -181,7 +181,7 @@ public struct DataRoots: Sendable {
                                      "'\(path)': this server has no s3:// root; start it with --root s3://bucket/prefix to read S3.")
             }
             throw SwiftLakeError(.unprocessable, code: "unsupported_s3_operation",
-                                 "'\(path)': this operation does not support S3 paths yet (Delta reads, detail, files and history, and every Parquet operation do).")
+                                 "'\(path)': this operation does not support S3 paths yet.")
         }
         if path.contains("://") {
             throw SwiftLakeError(.unprocessable, code: "unsupported_scheme",

@@ -4,10 +4,10 @@ import Foundation
 import ObjectStore
 
 extension Lakehouse {
-    /// The Delta table at `path` (which must be a directory inside the data roots). Writes
-    /// and maintenance use it: a path in S3 is refused (`unsupported_s3_operation`) until
-    /// they support S3.
+    /// The Delta table at `path`: a directory inside the data roots, or an `s3://` prefix
+    /// inside an S3 root. Maintenance (checkpoint, vacuum, restore) uses it.
     func deltaTable(_ path: String) throws -> DeltaTable {
+        if try roots.s3Location(path) != nil { return try deltaReadTable(path) }
         let location = try roots.existing(path)
         return DeltaTable(path: location, checkpointReader: DuckDBCheckpointReader(engine: duckdb))
     }

@@ -1,5 +1,6 @@
 import DeltaLake
 import Foundation
+import ObjectStore
 
 extension Lakehouse {
     /// Restores the table at `path` to its state at `version` or `timestamp` (give one) with
@@ -25,7 +26,7 @@ extension Lakehouse {
         let target = try await deltaSnapshot(table, version: version, timestamp: timestamp)
         let latest = try await deltaSnapshot(table, version: nil, timestamp: nil)
         let plan = RestorePlan(latest: latest, target: target)
-        try Self.refuseMissingFiles(plan.toAdd, of: target)
+        try await Self.refuseMissingFiles(plan.toAdd, of: target, store: table.store)
 
         let commit = try await SwiftLakeError.mappingDelta {
             var txn = try table.startTransaction(from: latest, operation: "RESTORE", parameters: [
@@ -54,12 +55,19 @@ extension Lakehouse {
     }
 
     /// Refuses a restore that would re-add files (or deletion vectors) that are gone.
-    static func refuseMissingFiles(_ files: [AddFile], of target: Snapshot) throws {
+    static func refuseMissingFiles(_ files: [AddFile], of target: Snapshot, store: any ObjectStore) async throws {
         var missing: [String] = []
         for file in files {
             var needed = [target.absolutePath(of: file.path)]
             if let vector = try? file.deletionVector?.absolutePath(tableRoot: target.location) { needed.append(vector) }
             for path in needed {
+                if path.hasPrefix(target.location + "/"), !(store is LocalStore) {
+                    // An object store: the object below the table (names are not percent-encoded there).
+                    let key = String(path.dropFirst(target.location.count + 1))
+                    let exists = try await SwiftLakeError.mappingStore("checking \(path)") { try await store.head(key.removingPercentEncoding ?? key) != nil }
+                    if !exists { missing.append(file.path) }
+                    continue
+                }
                 let local = path.hasPrefix("file://") ? (URL(string: path)?.path ?? String(path.dropFirst(7))) : path
                 if !FileManager.default.fileExists(atPath: local) { missing.append(file.path) }
             }

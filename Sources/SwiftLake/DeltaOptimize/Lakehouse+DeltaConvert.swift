@@ -1,6 +1,7 @@
 import DeltaLake
 import DuckDB
 import Foundation
+import ObjectStore
 
 extension Lakehouse {
     /// Makes the directory of Parquet files at the request's path a Delta table, in place
@@ -21,6 +22,10 @@ extension Lakehouse {
         let started = ContinuousClock.now
         let table = try deltaWriteTable(request.path, create: false)
         let location = table.builder.location
+        guard table.store is LocalStore else {
+            throw SwiftLakeError(.unprocessable, code: "unsupported_s3_operation",
+                "Converting Parquet files in S3 ('\(location)') in place is not supported yet; convert a local directory, or write the files into a new table with /api/delta/write and source_paths.")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw SwiftLakeError.notFound("directory_not_found", "'\(request.path)' is not a directory of Parquet files. Check the path.")

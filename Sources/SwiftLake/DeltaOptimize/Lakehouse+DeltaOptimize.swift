@@ -58,7 +58,7 @@ extension Lakehouse {
             return result
         }
         let scan = try await deltaTargetScan(snapshot, files: plan.files)
-        let writer = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
+        let writer = DataFileWriter(table: table, staging: self.duckdb.stagingPath(extension: "delta"), schema: snapshot.schema,
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration,
                                     targetFileSize: targetSize)
         let bins = plan.bins

@@ -1,6 +1,7 @@
 import DeltaLake
 import DuckDB
 import Foundation
+import ObjectStore
 
 /// Writes rows into a Delta table's directory as Parquet data files and describes them as
 /// `add` actions (with statistics), ready for a commit.
@@ -17,6 +18,11 @@ import Foundation
 /// (ignored by readers, on the same file system); each finished file is then moved to a new,
 /// unique name in its partition directory, where no reader looks until a commit names it.
 /// ``discard()`` deletes every file written, for operations that fail before committing.
+///
+/// A table in an object store (S3) is written the same way into a local directory that
+/// mirrors the table's layout (``init(table:staging:schema:partitionColumns:configuration:targetFileSize:)``);
+/// ``publish()`` then uploads each file under its name in the table, before the commit that
+/// names it. Nothing is uploaded for a local table.
 final class DataFileWriter: @unchecked Sendable {
     /// The default target size of a data file: 128 MiB.
     static let defaultTargetFileSize: Int64 = 128 * 1024 * 1024
@@ -28,13 +34,19 @@ final class DataFileWriter: @unchecked Sendable {
     let partitionColumns: [String]
     let configuration: [String: String]
     let targetFileSize: Int64
-    /// Absolute paths of the files moved into the table so far.
+    /// Absolute paths of the files moved into the table (or its local mirror) so far.
     private(set) var written: [String] = []
     private var fileIndex = 0
+    /// The store files are uploaded to, for a table that is not on the local disk; then
+    /// ``tableLocation`` is a local mirror of the table's layout.
+    let remote: (any ObjectStore)?
+    /// Table-relative paths uploaded by ``publish()``.
+    private(set) var published: [String] = []
 
     /// A writer for the table at `tableLocation` (an absolute directory) with `schema`.
     init(tableLocation: String, schema: DeltaSchema, partitionColumns: [String], configuration: [String: String],
          targetFileSize: Int64? = nil) {
+        self.remote = nil
         self.tableLocation = tableLocation
         self.schema = schema
         self.partitionColumns = partitionColumns
@@ -132,10 +144,67 @@ final class DataFileWriter: @unchecked Sendable {
         return statistics.statistics(from: try connection.query(statistics.query(files: files, fileColumn: fileColumn)).rows())
     }
 
-    /// Deletes every file this writer moved into the table (after a failure, before any
-    /// commit names them).
+    /// A writer for `table`: its own directory when the table is on the local disk, else a
+    /// local mirror at `staging` (a new directory) whose files ``publish()`` uploads.
+    convenience init(table: DeltaTable, staging: @autoclosure () -> String, schema: DeltaSchema, partitionColumns: [String],
+                     configuration: [String: String], targetFileSize: Int64? = nil) {
+        if table.store is LocalStore {
+            self.init(tableLocation: table.builder.location, schema: schema, partitionColumns: partitionColumns,
+                      configuration: configuration, targetFileSize: targetFileSize)
+        } else {
+            self.init(remote: table.store, mirror: staging(), schema: schema, partitionColumns: partitionColumns,
+                      configuration: configuration, targetFileSize: targetFileSize)
+        }
+    }
+
+    private init(remote: any ObjectStore, mirror: String, schema: DeltaSchema, partitionColumns: [String],
+                 configuration: [String: String], targetFileSize: Int64?) {
+        self.remote = remote
+        self.tableLocation = mirror
+        try? FileManager.default.createDirectory(atPath: mirror, withIntermediateDirectories: true)
+        self.schema = schema
+        self.partitionColumns = partitionColumns
+        self.configuration = configuration
+        self.targetFileSize = targetFileSize ?? Int64(configuration["delta.targetFileSize"] ?? "").flatMap { $0 > 0 ? $0 : nil }
+            ?? Self.defaultTargetFileSize
+    }
+
+    /// Uploads the files written so far to the table's store (a table on the local disk has
+    /// them in place already), each under the name its `add` action gives; the local mirror
+    /// is removed afterwards. Call before committing.
+    func publish() async throws {
+        guard let remote else { return }
+        let done = Set(published)
+        let pending = written.filter { !done.contains(relativePath($0)) }
+        for file in pending {
+            let relative = relativePath(file)
+            if let s3 = remote as? S3Store {
+                try await s3.uploadFile(file, to: relative)
+            } else {
+                try await remote.put(relative, try [UInt8](Data(contentsOf: URL(fileURLWithPath: file))))
+            }
+            published.append(relative)
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        try? FileManager.default.removeItem(atPath: tableLocation)
+    }
+
+    /// Deletes every file this writer moved into the table, or uploaded to it (after a
+    /// failure, before any commit names them). Uploaded objects are deleted in the
+    /// background; any that remain are unreferenced, and VACUUM removes them.
     func discard() {
         for file in written { try? FileManager.default.removeItem(atPath: file) }
         written = []
+        if let remote {
+            try? FileManager.default.removeItem(atPath: tableLocation)
+            let uploaded = published
+            published = []
+            if !uploaded.isEmpty { Task { try? await remote.delete(uploaded) } }
+        }
+    }
+
+    /// `file`'s path relative to ``tableLocation`` (the table root).
+    private func relativePath(_ file: String) -> String {
+        String(file.dropFirst(tableLocation.count + 1))
     }
 }

@@ -38,7 +38,7 @@ extension Lakehouse {
             let candidates = try await deltaCandidates(snapshot, predicate: predicate)
             let scan = try await deltaTargetScan(snapshot, files: candidates, exposesRowIndex: usesDeletionVectors)
             let cow = CopyOnWrite(scan: scan, predicate: predicate)
-            let fileWriter = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
+            let fileWriter = DataFileWriter(table: table, staging: self.duckdb.stagingPath(extension: "delta"), schema: snapshot.schema,
                                             partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
             writer = fileWriter
             let work = try await withDeltaWriter(fileWriter, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]], [String: Int64]) in

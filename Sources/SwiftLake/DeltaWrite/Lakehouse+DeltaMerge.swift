@@ -72,7 +72,7 @@ extension Lakehouse {
         }
         let usesDeletionVectors = deltaUsesDeletionVectors(snapshot)
         let scan = try await deltaTargetScan(snapshot, files: candidates, exposesRowIndex: usesDeletionVectors)
-        let writer = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
+        let writer = DataFileWriter(table: table, staging: self.duckdb.stagingPath(extension: "delta"), schema: snapshot.schema,
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
         let run = DeltaMergeRun(plan: plan, scan: scan, sourceFile: source.file, on: request.on,
                                 sourceAlias: sourceAlias, targetAlias: targetAlias, usesDeletionVectors: usesDeletionVectors)

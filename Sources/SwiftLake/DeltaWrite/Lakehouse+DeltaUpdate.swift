@@ -37,7 +37,7 @@ extension Lakehouse {
         let usesDeletionVectors = deltaUsesDeletionVectors(snapshot)
         let scan = try await deltaTargetScan(snapshot, files: candidates, exposesRowIndex: usesDeletionVectors)
         let cow = CopyOnWrite(scan: scan, predicate: predicate ?? "true")
-        let writer = DataFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
+        let writer = DataFileWriter(table: table, staging: self.duckdb.stagingPath(extension: "delta"), schema: snapshot.schema,
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
         var select: [String] = []
         for field in snapshot.schema.fields {

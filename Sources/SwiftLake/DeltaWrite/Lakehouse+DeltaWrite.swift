@@ -71,7 +71,6 @@ extension Lakehouse {
             }
         }
         let configuration = snapshot?.metadata.configuration ?? request.properties ?? [:]
-        let location = table.builder.location
         let existingSchema = snapshot?.schema
         let scanned = scan
         let replaceWhere = request.replaceWhere
@@ -83,8 +82,8 @@ extension Lakehouse {
             let columns = try connection.query("SELECT * FROM (\(input.statement)) LIMIT 0").columns
             let plan = try DeltaWritePlan.make(columns: columns, existing: existingSchema, mergeSchema: mergeSchema)
             if existingSchema == nil { try Self.checkPartitionColumns(partitionColumns, schema: plan.schema) }
-            let writer = DataFileWriter(tableLocation: location, schema: plan.schema, partitionColumns: partitionColumns,
-                                        configuration: configuration, targetFileSize: targetFileSize)
+            let writer = DataFileWriter(table: table, staging: self.duckdb.stagingPath(extension: "delta"), schema: plan.schema,
+                                        partitionColumns: partitionColumns, configuration: configuration, targetFileSize: targetFileSize)
             let staged = "__swiftlake_write_" + UUID().uuidString.prefix(8).lowercased()
             defer {
                 try? connection.execute("DROP TABLE IF EXISTS \(staged)")

@@ -11,8 +11,10 @@ extension Lakehouse {
     static var deltaEngineInfo: String { "SwiftLake/\(version)" }
 
     /// The table at `path`, which may not exist yet (its directory is created, with its
-    /// parents, inside the data roots when `create`).
+    /// parents, inside the data roots when `create`). An `s3://` path inside an S3 root is a
+    /// table in S3 (nothing to create: objects need no directories).
     func deltaWriteTable(_ path: String, create: Bool) throws -> DeltaTable {
+        if try roots.s3Location(path) != nil { return try deltaReadTable(path) }
         let location: String
         if create {
             location = try roots.output(path)
@@ -25,8 +27,10 @@ extension Lakehouse {
 
     /// The latest snapshot, or nil when there is no Delta table at the location.
     func latestSnapshotIfExists(_ table: DeltaTable) async throws -> Snapshot? {
-        let logDirectory = table.builder.location + "/_delta_log"
-        guard FileManager.default.fileExists(atPath: logDirectory) else { return nil }
+        if table.store is LocalStore {
+            let logDirectory = table.builder.location + "/_delta_log"
+            guard FileManager.default.fileExists(atPath: logDirectory) else { return nil }
+        }
         do {
             return try await deltaSnapshots.snapshot(of: table, version: nil)
         } catch let error as DeltaError where error.kind == .notFound {
@@ -53,6 +57,12 @@ extension Lakehouse {
     /// checkpoint does not fail the commit (reads replay a few more commits until the next).
     func commitDelta(_ transaction: Transaction, metrics: [String: DeltaLake.JSONValue], writer: DataFileWriter?) async throws -> Int64 {
         let result: CommitResult
+        do {
+            try await writer?.publish()
+        } catch {
+            writer?.discard()
+            throw SwiftLakeError.objectStore(error, url: transaction.table.builder.location)
+        }
         do {
             result = try await transaction.commit(metrics: metrics, engineInfo: Self.deltaEngineInfo)
         } catch let error as DeltaError {
@@ -84,6 +94,10 @@ extension Lakehouse {
     /// the rows their deletion vectors delete (loaded here), with each row's index in its file
     /// when `exposesRowIndex` (for writing new deletion vectors).
     func deltaTargetScan(_ snapshot: Snapshot, files: [AddFile], exposesRowIndex: Bool = false) async throws -> DeltaTargetScan {
+        if snapshot.location.hasPrefix("s3://") && !files.isEmpty {
+            throw SwiftLakeError(.unprocessable, code: "unsupported_s3_operation",
+                "This operation reads the data files of '\(snapshot.location)' to change them (update, delete, merge, replace_where, optimize, constraints); on S3 that is not supported yet. Appends, overwrites of the whole table, restore, checkpoints and vacuum are.")
+        }
         let located = files.map { (path: DeltaTargetScan.absolutePath($0, in: snapshot), add: $0) }
         let present = try await parquetColumns(located.map(\.path))
         var scan = DeltaTargetScan(snapshot: snapshot, files: located, presentColumns: present,
