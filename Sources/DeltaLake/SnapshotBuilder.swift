@@ -51,21 +51,31 @@ public struct SnapshotBuilder: Sendable {
         // The commits are read while the engine reads the checkpoint; a checkpoint failure
         // is still the one reported.
         async let commitsRead = readCommits(segment.commits)
-        let checkpoint = segment.checkpointFiles.isEmpty ? [] : try await readCheckpoint(segment.checkpointFiles)
+        var checkpoint = segment.checkpointFiles.isEmpty ? CheckpointActions() : try await readCheckpoint(segment.checkpointFiles)
         let commits = try await commitsRead
-        // Room for every file up front: growing the table rehashes all keys at each doubling.
-        replay.active.reserveCapacity(commits.reduce(checkpoint.count) { $0 + $1.count })
-        for action in checkpoint { replay.apply(action, fromCheckpoint: true) }
-        var lastCommitInfo = replay.apply(commits: commits)
+        var lastCommitInfo: CommitInfo?
+        var activeFiles: [AddFile]?
+        if commits.isEmpty, let files = replay.applyCheckpointOnly(&checkpoint) {
+            // Nothing after the checkpoint: its adds are the active files as they are.
+            activeFiles = files
+        } else {
+            // Room for every file up front: growing the table rehashes all keys at each doubling.
+            replay.active.reserveCapacity(commits.reduce(checkpoint.count) { $0 + $1.count })
+            checkpoint.forEachInFileOrder { replay.apply($0, fromCheckpoint: true) }
+            lastCommitInfo = replay.apply(commits: commits)
+        }
         if segment.commits.isEmpty, replay.metadata?.inCommitTimestampsEnabled == true, let commit = segment.checkpointCommit {
             // The version ends at its checkpoint: its in-commit timestamp is in its commit.
             for case .commitInfo(let info) in try await readCommits([commit]).first ?? [] { lastCommitInfo = info }
         }
-        return try finish(replay, segment: segment, lastCommitInfo: lastCommitInfo)
+        return try finish(replay, segment: segment, lastCommitInfo: lastCommitInfo, activeFiles: activeFiles)
     }
 
     /// Turns the replayed state of `segment` into a snapshot, checking what every snapshot needs.
-    func finish(_ replay: Replay, segment: LogSegment, lastCommitInfo: CommitInfo?) throws -> Snapshot {
+    /// `activeFiles`, when given, are the active files already sorted (``Replay/sortedByPath(_:)``);
+    /// otherwise they are `replay.active`'s.
+    func finish(_ replay: Replay, segment: LogSegment, lastCommitInfo: CommitInfo?,
+                activeFiles: [AddFile]? = nil) throws -> Snapshot {
         let end = segment.endVersion
         guard let metadata = replay.metadata else {
             throw DeltaError(.invalidTable,
@@ -97,7 +107,7 @@ public struct SnapshotBuilder: Sendable {
         return Snapshot(
             location: location, version: end, timestamp: timestamp, metadata: metadata, protocol: proto,
             schema: schema,
-            activeFiles: Replay.sortedByPath(replay.active.values),
+            activeFiles: activeFiles ?? Replay.sortedByPath(Array(replay.active.values)),
             tombstones: replay.tombstones.values.sorted { $0.path < $1.path },
             appTransactions: replay.txns,
             domainMetadata: replay.domains,
@@ -118,14 +128,14 @@ public struct SnapshotBuilder: Sendable {
     func absolute(_ path: String) -> String { location == "/" ? "/" + path : location + "/" + path }
 
     /// Reads the actions of a checkpoint and of any sidecars it names.
-    func readCheckpoint(_ files: [LogFile]) async throws -> [Action] {
-        var actions: [Action]
+    func readCheckpoint(_ files: [LogFile]) async throws -> CheckpointActions {
+        var actions: CheckpointActions
         if files.count == 1, case .v2Checkpoint(_, json: true) = files[0].kind {
-            actions = try Action.decodeLines(try await get(files[0].meta.path), file: files[0].meta.path)
+            actions = CheckpointActions(try Action.decodeLines(try await get(files[0].meta.path), file: files[0].meta.path))
         } else {
-            actions = try await checkpointReader.readActions(from: files.map { absolute($0.meta.path) })
+            actions = try await checkpointReader.readCheckpoint(from: files.map { absolute($0.meta.path) })
         }
-        let sidecars = actions.compactMap { action -> Sidecar? in
+        let sidecars = actions.others.compactMap { action -> Sidecar? in
             if case .sidecar(let s) = action { return s }
             return nil
         }
@@ -134,7 +144,7 @@ public struct SnapshotBuilder: Sendable {
             for sidecar in sidecars {
                 let relative = sidecar.path.contains("/") ? sidecar.path : LogSegment.sidecarDirectory + sidecar.path
                 if sidecar.path.hasSuffix(".json") {
-                    actions += try Action.decodeLines(try await get(relative), file: relative)
+                    actions.append(contentsOf: CheckpointActions(try Action.decodeLines(try await get(relative), file: relative)))
                 } else if sidecar.path.contains("://") || sidecar.path.hasPrefix("/") {
                     parquet.append(sidecar.path)
                 } else {
@@ -145,7 +155,7 @@ public struct SnapshotBuilder: Sendable {
                     parquet.append(absolute(relative))
                 }
             }
-            if !parquet.isEmpty { actions += try await checkpointReader.readActions(from: parquet) }
+            if !parquet.isEmpty { actions.append(contentsOf: try await checkpointReader.readCheckpoint(from: parquet)) }
         }
         return actions
     }
@@ -238,25 +248,105 @@ struct Replay {
         }
     }
 
-    /// `files` sorted by path, then deletion vector id: the order of ``Snapshot/activeFiles``.
-    ///
-    /// Sorts indexes, not the (large) files, and compares ASCII paths byte by byte, which
-    /// orders them as `String`'s `<` does; any other path falls back to `String` comparison.
-    static func sortedByPath(_ files: Dictionary<FileKey, AddFile>.Values) -> [AddFile] {
-        let files = Array(files)
+    /// Applies a checkpoint that no commit follows, without reconciling its `add`s one by one,
+    /// and returns the active files sorted (``sortedByPath(_:)``), taken from `checkpoint`
+    /// (sorted in place, without copying them). A checkpoint holds the reconciled state: each
+    /// file once, and no `remove` of a file it adds. When that does not hold, nothing is
+    /// applied or changed and the result is `nil`: replay the actions in file order instead.
+    mutating func applyCheckpointOnly(_ checkpoint: inout CheckpointActions) -> [AddFile]? {
+        let paths = Self.contiguousPaths(checkpoint.adds)
+        let order = Self.sortOrder(checkpoint.adds, paths: paths)
+        func dvId(_ i: Int) -> String? { checkpoint.adds[i].deletionVector?.uniqueId }
+        for k in order.indices.dropFirst() where paths.path(order[k]) == paths.path(order[k - 1]) {
+            if dvId(order[k]) == dvId(order[k - 1]) { return nil }
+        }
+        var state = Replay()
+        for action in checkpoint.others { state.apply(action, fromCheckpoint: true) }
+        for key in state.tombstones.keys {
+            // Binary search of the sorted order for the tombstone's path.
+            var low = 0, high = order.count
+            while low < high {
+                let mid = (low + high) / 2
+                if paths.precedes(order[mid], key.path) { low = mid + 1 } else { high = mid }
+            }
+            while low < order.count && paths.path(order[low]) == key.path {
+                if dvId(order[low]) == key.deletionVectorId { return nil }
+                low += 1
+            }
+        }
+        self = state
+        var files: [AddFile] = []
+        swap(&files, &checkpoint.adds)
+        Self.permute(&files, into: order)
+        return files
+    }
+
+    /// The paths of some files, ready for fast comparison: byte by byte when every path is
+    /// ASCII (the order `String`'s `<` gives them), with `String` comparison otherwise.
+    struct Paths {
+        var paths: [String]
+        var ascii: Bool
+
+        func path(_ i: Int) -> String { paths[i] }
+
+        /// Whether file `i`'s path sorts before `path`.
+        func precedes(_ i: Int, _ path: String) -> Bool {
+            if ascii && path.utf8.allSatisfy({ $0 < 0x80 }) {
+                var path = path
+                path.makeContiguousUTF8()
+                return Replay.compareBytes(paths[i], path) < 0
+            }
+            return paths[i] < path
+        }
+    }
+
+    static func contiguousPaths(_ files: [AddFile]) -> Paths {
         var paths = files.map(\.path)
         let ascii = paths.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
         // Contiguous UTF-8 for the byte comparison (native strings already are; a no-op for them).
         if ascii { for i in paths.indices { paths[i].makeContiguousUTF8() } }
+        return Paths(paths: paths, ascii: ascii)
+    }
+
+    /// The indexes of `files` in the order of ``sortedByPath(_:)``.
+    static func sortOrder(_ files: [AddFile], paths: Paths) -> [Int] {
+        let ascii = paths.ascii
         func dvId(_ i: Int) -> String { files[i].deletionVector?.uniqueId ?? "" }
         var order = Array(files.indices)
-        paths.withUnsafeBufferPointer { paths in
+        paths.paths.withUnsafeBufferPointer { paths in
             order.sort { i, j in
                 let c = ascii ? compareBytes(paths[i], paths[j]) : (paths[i] == paths[j] ? 0 : (paths[i] < paths[j] ? -1 : 1))
                 return c != 0 ? c < 0 : dvId(i) < dvId(j)
             }
         }
-        return order.map { files[$0] }
+        return order
+    }
+
+    /// Rearranges `files` so that `files[k]` is the old `files[order[k]]`, by swapping
+    /// elements along the permutation's cycles: no file is copied (no reference counting).
+    static func permute(_ files: inout [AddFile], into order: [Int]) {
+        var placed = [Bool](repeating: false, count: order.count)
+        for start in order.indices where !placed[start] {
+            // Position k takes the element at order[k]; follow the cycle from `start`.
+            var k = start
+            placed[k] = true
+            while !placed[order[k]] {
+                files.swapAt(k, order[k])
+                k = order[k]
+                placed[k] = true
+            }
+        }
+    }
+
+    /// `files` sorted by path, then deletion vector id: the order of ``Snapshot/activeFiles``.
+    ///
+    /// Sorts indexes, not the (large) files, and compares ASCII paths byte by byte, which
+    /// orders them as `String`'s `<` does; any other path falls back to `String` comparison.
+    static func sortedByPath(_ files: [AddFile]) -> [AddFile] {
+        let order = sortOrder(files, paths: contiguousPaths(files))
+        var files = files
+        permute(&files, into: order)
+        return files
     }
 
     /// Three-way byte comparison of two strings' UTF-8.

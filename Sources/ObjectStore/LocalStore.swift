@@ -153,18 +153,29 @@ public struct LocalStore: ObjectStore {
             throw Self.errnoError("listing", directory, relative)
         }
         defer { closedir(dir) }
+        // Entries of this directory are `base + name`. The prefix and startAfter rules are
+        // decided on the name's bytes, straight from the dirent, so an entry they rule out
+        // costs neither a String nor a stat(2): a listing that starts after a checkpoint in a
+        // 10,000-commit log touches only the entries after it.
+        let base = relative.isEmpty ? "" : relative + "/"
+        let filter = NameFilter(base: Array(base.utf8), prefix: Array(prefix.utf8), startAfter: startAfter.map { Array($0.utf8) })
         while let entry = readdir(dir) {
+            let type = entry.pointee.d_type
+            let wanted = withUnsafeBytes(of: entry.pointee.d_name) { raw -> Bool in
+                let name = UnsafeRawBufferPointer(rebasing: raw[..<strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)])
+                if name.elementsEqual(".".utf8) || name.elementsEqual("..".utf8) { return false }
+                // Directories (and entries of unknown type) are decided below, by their String.
+                if type != UInt8(DT_REG) { return true }
+                return filter.admitsFile(named: name)
+            }
+            if !wanted { continue }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
-            if name == "." || name == ".." { continue }
             if name.hasPrefix(".") && name.contains(".tmp-") { continue }
-            let rel = relative.isEmpty ? name : relative + "/" + name
+            let rel = base + name
             let full = directory == "/" ? "/" + name : directory + "/" + name
-            // The entry's type usually comes with it (d_type), so names that the prefix or
-            // startAfter rule out cost no stat(2): a listing that starts after a checkpoint in
-            // a 10,000-commit log stats only the entries after it.
-            let type = entry.pointee.d_type
+            // The entry's type usually comes with it (d_type); otherwise stat(2) tells.
             let isDirectory: Bool
             if type == UInt8(DT_DIR) {
                 isDirectory = true

@@ -31,7 +31,11 @@ public struct DuckDBCheckpointReader: CheckpointReader {
     public init(engine: DuckDBEngine) { self.engine = engine }
 
     public func readActions(from files: [String]) async throws -> [DeltaLake.Action] {
-        guard !files.isEmpty else { return [] }
+        try await readCheckpoint(from: files).inFileOrder
+    }
+
+    public func readCheckpoint(from files: [String]) async throws -> CheckpointActions {
+        guard !files.isEmpty else { return CheckpointActions() }
         let source = SQL.readParquet(files)
         return try await engine.withConnection { connection in
             let described = try connection.query("SELECT * FROM \(source) LIMIT 0")
@@ -39,7 +43,7 @@ public struct DuckDBCheckpointReader: CheckpointReader {
             for column in described.columns { types[column.name] = column.type }
             while try described.nextChunk() != nil {}
             let columns = Self.actionColumns.filter { types[$0] != nil }
-            guard !columns.isEmpty else { return [] }
+            guard !columns.isEmpty else { return CheckpointActions() }
 
             // `add` as its fields (fast path), when it is a struct; everything else whole.
             var addLayout: AddLayout?
@@ -57,10 +61,9 @@ public struct DuckDBCheckpointReader: CheckpointReader {
             select += generic.map(SQL.identifier)
 
             let result = try connection.query("SELECT \(select.joined(separator: ", ")) FROM \(source)")
-            var actions: [DeltaLake.Action] = []
+            var actions = CheckpointActions()
             while let chunk = try result.nextRawChunk() {
                 let count = chunk.count
-                actions.reserveCapacity(actions.count + count)
                 // Which rows are `add`s (column 0, a BOOLEAN that is never NULL).
                 var isAdd = [Bool](repeating: false, count: count)
                 var addRows: [Int] = []
@@ -79,29 +82,25 @@ public struct DuckDBCheckpointReader: CheckpointReader {
                 } else {
                     otherRows = Array(0..<count)
                 }
-                let adds = try addLayout?.addFiles(chunk, rows: addRows) ?? []
+                let addsBefore = actions.adds.count
+                if let addLayout { try addLayout.addFiles(chunk, rows: addRows, into: &actions.adds) }
                 // The other actions: only their rows are decoded, as JSON objects.
-                var others: [DeltaLake.Action?] = []
                 if !otherRows.isEmpty {
                     let values = try generic.indices.map { try chunk.values(column: genericStart + $0, rows: otherRows) }
-                    others.reserveCapacity(otherRows.count)
-                    for j in otherRows.indices {
+                    var addsSoFar = 0, r = 0
+                    for (j, row) in otherRows.enumerated() {
+                        while r < row { if isAdd[r] { addsSoFar += 1 }; r += 1 }
                         var members: [String: DeltaLake.JSONValue] = [:]
                         for (i, name) in generic.enumerated() where !values[i][j].isNull {
                             members[name] = Self.json(values[i][j])
                         }
-                        others.append(try members.isEmpty ? nil : DeltaLake.Action(json: .object(members)))
-                    }
-                }
-                // In row order.
-                var a = 0, o = 0
-                for r in 0..<count {
-                    if isAdd[r] {
-                        actions.append(.add(adds[a]))
-                        a += 1
-                    } else {
-                        if let action = others[o] { actions.append(action) }
-                        o += 1
+                        guard !members.isEmpty, let action = try DeltaLake.Action(json: .object(members)) else { continue }
+                        if addLayout == nil {
+                            actions.append(action)  // no fast-path adds: this row's place is the end
+                        } else {
+                            actions.others.append(action)
+                            actions.addsBefore.append(addsBefore + addsSoFar)
+                        }
                     }
                 }
             }
@@ -137,11 +136,11 @@ public struct DuckDBCheckpointReader: CheckpointReader {
             }
         }
 
-        /// The `add`s of `rows` of `chunk`, decoded as ``DeltaLake/AddFile/init(json:)`` decodes
+        /// Appends the `add`s of `rows` of `chunk` to `out`, decoded as ``DeltaLake/AddFile/init(json:)`` decodes
         /// their JSON. Strings, integers and booleans are read from DuckDB's vectors directly;
         /// maps and structs through ``DuckDB/Value``s, for their non-NULL rows only.
-        func addFiles(_ chunk: RawChunk, rows: [Int]) throws -> [DeltaLake.AddFile] {
-            guard !rows.isEmpty else { return [] }
+        func addFiles(_ chunk: RawChunk, rows: [Int], into out: inout [DeltaLake.AddFile]) throws {
+            guard !rows.isEmpty else { return }
             func missing(_ key: String) -> DeltaLake.DeltaError {
                 DeltaLake.DeltaError(.corruptLog, "'add' action lacks the required field '\(key)'")
             }
@@ -158,8 +157,6 @@ public struct DuckDBCheckpointReader: CheckpointReader {
             let parsedStats = try CheckpointColumns.values(chunk, statsParsed, rows)
             let deletionVectors = try CheckpointColumns.values(chunk, deletionVector, rows)
 
-            var out: [DeltaLake.AddFile] = []
-            out.reserveCapacity(rows.count)
             for k in rows.indices {
                 guard let path = paths[k] else { throw missing("path") }
                 guard let size = sizes[k] else { throw missing("size") }
@@ -183,7 +180,6 @@ public struct DuckDBCheckpointReader: CheckpointReader {
                     defaultRowCommitVersion: defaultRowCommitVersions[k],
                     clusteringProvider: clusteringProviders[k]))
             }
-            return out
         }
     }
 
