@@ -29,19 +29,56 @@ public struct ArrowIPCEncoder: ResultEncoder {
 
     /// One `RecordBatch` message (preceded by the `Schema` message if it was held back).
     public mutating func encode(_ batch: RowBatch) -> [UInt8] {
-        var out = fields == nil ? writeSchema(sample: batch) : []
-        if let chunk = batch.chunk {
-            out += ArrowRecordBatchEncoder.message(fields: fields ?? [], chunk: chunk, length: batch.count)
-            return out
+        encodeMessages([batch]).reduce(into: []) { $0 += $1.bytes }
+    }
+
+    /// The rows of `batches`, in order, as few `RecordBatch` messages as possible: one for
+    /// each run of batches of the same kind (DuckDB chunks, or values), laid out but not yet
+    /// written, so that a caller writes each body once, straight into the memory it sends
+    /// from (``ArrowEncodedMessage/writeBody(into:)``). The first message is preceded by the
+    /// `Schema` message if it was held back.
+    ///
+    /// Bigger record batches cost less to write and to read: a client handles each message
+    /// and each of its buffers on its own.
+    public mutating func encodeMessages(_ batches: [RowBatch]) -> [ArrowEncodedMessage] {
+        var prefix = fields == nil && !batches.isEmpty ? writeSchema(sample: batches[0]) : []
+        let fields = self.fields ?? []
+        var messages: [ArrowEncodedMessage] = []
+        var start = 0
+        while start < batches.count {
+            let columnar = batches[start].chunk != nil
+            var end = start + 1
+            while end < batches.count && (batches[end].chunk != nil) == columnar { end += 1 }
+            let run = batches[start..<end]
+            let length = run.reduce(0) { $0 + $1.count }
+            let plan: ArrowBodyPlan
+            if columnar {
+                plan = ArrowRecordBatchEncoder.plan(fields: fields, segments: run.map {
+                    ArrowChunkWriter.Segment(chunk: $0.chunk!, length: $0.count)
+                })
+            } else {
+                let columnValues = (0..<fields.count).map { index -> [Value] in
+                    var values: [Value] = []
+                    values.reserveCapacity(length)
+                    for batch in run {
+                        // Guard against ragged input: every array must be exactly `count` long.
+                        let column = index < batch.columns.count ? batch.columns[index] : []
+                        if column.count == batch.count {
+                            values += column
+                        } else {
+                            values += Array(column.prefix(batch.count)) + Array(repeating: .null, count: max(0, batch.count - column.count))
+                        }
+                    }
+                    return values
+                }
+                plan = ArrowRecordBatchEncoder.plan(fields: fields, columns: columnValues, length: length)
+            }
+            prefix += ArrowRecordBatchEncoder.frame(plan, length: length)
+            messages.append(ArrowEncodedMessage(header: prefix, body: plan))
+            prefix = []
+            start = end
         }
-        let columnValues = (0..<(fields ?? []).count).map { index -> [Value] in
-            // Guard against ragged input: every array must be exactly `count` long.
-            let values = index < batch.columns.count ? batch.columns[index] : []
-            if values.count == batch.count { return values }
-            return Array(values.prefix(batch.count)) + Array(repeating: .null, count: max(0, batch.count - values.count))
-        }
-        out += ArrowRecordBatchEncoder.message(fields: fields ?? [], columns: columnValues, length: batch.count)
-        return out
+        return messages
     }
 
     /// The end-of-stream marker (preceded by the `Schema` message if no batch came).
@@ -65,5 +102,33 @@ public struct ArrowIPCEncoder: ResultEncoder {
         var builder = FlatBufferBuilder()
         let schema = ArrowSchemaEncoder.writeSchema(resolved, into: &builder)
         return ArrowMessage.encapsulate(header: schema, type: .schema, body: [], builder: &builder)
+    }
+}
+
+/// A `RecordBatch` message laid out but whose body is not written yet (see
+/// ``ArrowIPCEncoder/encodeMessages(_:)``): ``header`` (the bytes before the body, including
+/// a `Schema` message before the first batch) then ``bodyLength`` bytes that
+/// ``writeBody(into:)`` writes. It reads the batches' DuckDB chunks, which it keeps alive.
+public struct ArrowEncodedMessage: @unchecked Sendable {
+    /// The bytes before the body.
+    public let header: [UInt8]
+    let body: ArrowBodyPlan
+
+    /// The length of the body (a multiple of 8).
+    public var bodyLength: Int { body.length }
+    /// The message's length: header and body.
+    public var byteCount: Int { header.count + body.length }
+
+    /// Writes the body into `out`, which must be exactly ``bodyLength`` bytes.
+    public func writeBody(into out: UnsafeMutableRawBufferPointer) {
+        body.write(into: out)
+    }
+
+    /// The whole message as bytes.
+    public var bytes: [UInt8] {
+        var out = header
+        out.reserveCapacity(byteCount)
+        out += body.bytes
+        return out
     }
 }
