@@ -13,6 +13,8 @@
 #   SWIFTLAKE_SPARK_PORT           the gRPC port (default: a free one; Spark's own default is 15002)
 #   SWIFTLAKE_SPARK_MASTER         default local[2]
 #   SWIFTLAKE_SPARK_DRIVER_MEMORY  default 1g (the whole local server runs in the driver)
+#   SWIFTLAKE_SPARK_CONF           extra server settings, "key=value" separated by spaces (e.g.
+#                                  spark.connect.execute.reattachable.senderMaxStreamSize=1m)
 # Tests read the connection string from SWIFTLAKE_SPARK_REMOTE:
 #
 #   export SWIFTLAKE_SPARK_REMOTE="$(scripts/spark-server.sh start)"
@@ -55,6 +57,8 @@ start() {
     exit 1
   fi
   local port="${SWIFTLAKE_SPARK_PORT:-$(free_port)}"
+  local extra=() setting
+  for setting in ${SWIFTLAKE_SPARK_CONF:-}; do extra+=(--conf "$setting"); done
   local work="$STATE_DIR/work"
   mkdir -p "$work/local" "$work/logs" "$work/pids"
   # Spark writes spark-warehouse/ and metastore files in its working directory: keep them here.
@@ -75,7 +79,8 @@ start() {
       --conf "spark.sql.warehouse.dir=$work/warehouse" \
       --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$work" \
       --conf spark.ui.showConsoleProgress=false \
-      --conf spark.sql.shuffle.partitions=4
+      --conf spark.sql.shuffle.partitions=4 \
+      "${extra[@]}"
   ) >"$LOG_FILE" 2>&1 </dev/null &
   echo $! > "$PID_FILE"
   echo "$port" > "$PORT_FILE"

@@ -205,13 +205,16 @@ struct SparkConnectClientTests {
         await spark.close()
     }
 
-    /// Kills (SIGKILL) a server of the test's own mid-query: the query fails as unavailable;
-    /// started again on the same port, the same client works again.
+    /// On a server of the test's own, which ends each response stream after 1 MB: a 3M-row
+    /// result comes whole through reattaches (ReattachExecute from the last response ID; the
+    /// server's log shows each). Then the server is killed (SIGKILL) mid-query: the query fails
+    /// as unavailable; started again on the same port, the same client works again.
     @Test func killedServerIsUnavailableThenReconnects() async throws {
         guard try sparkConnection() != nil else { return }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-spark-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-        let environment = ["SWIFTLAKE_SPARK_DIR": state.path]
+        let environment = ["SWIFTLAKE_SPARK_DIR": state.path,
+                           "SWIFTLAKE_SPARK_CONF": "spark.connect.execute.reattachable.senderMaxStreamSize=1m"]
         let started = try await runSparkServerScript("start", environment: environment)
         defer {
             // The server's process group, as scripts/spark-server.sh stop ends it (synchronously).
@@ -225,6 +228,21 @@ struct SparkConnectClientTests {
         let connection = try SparkConnectionString(started.output)
         let spark = try SparkConnectClient(connection)
         #expect(try await spark.sql("SELECT 1").rows() == [[.int(1)]])
+
+        let long = spark.sql("SELECT id FROM range(3000000)")
+        var rows = 0
+        var sum: Int64 = 0
+        for try await batch in long {
+            rows += batch.rowCount
+            guard case .int64(let ids) = batch.columns[0].values else { return }
+            sum = ids.reduce(sum, &+)
+        }
+        #expect(rows == 3_000_000)
+        // 0 + 1 + … + 2999999 = 2999999 × 3000000 / 2
+        #expect(sum == 4_499_998_500_000)
+        let log = try String(contentsOfFile: state.appendingPathComponent("spark.log").path, encoding: .utf8)
+        let streams = log.components(separatedBy: "Starting for opId=\(long.operationID)").count - 1
+        #expect(streams > 2, "the server sent the result in \(streams) stream(s)")
 
         let result = spark.sql("SELECT sum(hash(id)) FROM range(0, 1000000000000)")
         let consumer = Task { try await result.collect() }
