@@ -599,37 +599,46 @@ def section_markdown(results: dict, others: list[dict] | None = None) -> str:
 PROFILE_NOTES = """\
 ### Where the time goes
 
-Profiled with `perf` on the server and by replaying the server's SQL step by
-step in DuckDB 2.0.0 (same engine, 2 threads) on the 10M-row table.
+SwiftLake beats delta-rs on **delete** only; every other case is slower, and
+the run was noisy (load average 5–13 on 2 cores from other work; the same
+update took delta-rs 15 s in an earlier run under heavier load). Profiled with
+`perf` on the server and by replaying the server's SQL step by step in DuckDB
+2.0.0 (same engine, 2 threads) on the 10M-row table. Where the server was
+profiled (OPTIMIZE, MERGE) the Swift code itself is under 1% of the samples:
+the time is DuckDB's, so the fixes are in the SQL SwiftLake sends.
 
-- **Update and delete** (SwiftLake faster): both sides rewrite every file
-  (the predicates hit every file). SwiftLake reads the table twice (a count
-  of matching rows per file, then the rewrite) and writes with one parallel
-  DuckDB `COPY`; per-file statistics now come from the written files' Parquet
-  footers (`parquet_metadata`, `FileStatistics.footerQuery`) instead of a
-  third read of all the rows (that aggregate cost 0.5–0.9 s per 10M rows).
-- **MERGE** (SwiftLake slower). At `HEAD` the pairing join was written
-  `JOIN src ON coalesce((on), false)`, which DuckDB cannot turn into a hash
-  join: it ran as a blockwise nested-loop join (10M × 1.1M comparisons; the
-  first upsert did not finish in 7 minutes). The run below uses the one-line
-  fix `JOIN src ON (on)` (same rows: an inner join drops NULL conditions
-  anyway), which makes it a hash join. What is left, for the 1% + 10% upsert
-  (seconds, replayed in DuckDB): materializing every candidate target row
-  with a row number (`tgt`, 4.1), the per-row clause table (`act`, 2.4), the
-  output rows (`out`, 6.9) and the `COPY` (1.8); the join itself takes 0.1.
-  A prototype that keys target rows by (`file_index`, `file_row_number`)
-  instead, pairs them straight from the scan (0.2) and writes in one `COPY`
-  the unmatched rows of the touched files (`ANTI JOIN`) plus the updated and
-  inserted ones (3.4) does the same merge in about 4 s instead of 16.
-  Insert-only merges skip every target file on both sides (the new keys lie
-  outside every file's id range); SwiftLake stages the source as Parquet and
-  reads it back, delta-rs writes from memory.
-- **OPTIMIZE** (SwiftLake slower): 67% of the server's samples are in DuckDB:
-  Snappy decompression and compression, the Parquet writer's dictionaries,
-  and 7% hashing the `filename` column, because each bin is read from a view
-  over all 1,000 candidate files filtered by `filename IN (…)`; reading each
-  bin's files alone makes a bin's `COPY` 0.6 s instead of 0.96 s in DuckDB.
-  The Swift code (snapshot, plan, commit of 1,000 removes) is under 1%.
+- **Statistics of written files** (fixed, `dcce529`): they were one more
+  read of every written row (an aggregate over the new files, 0.5–0.9 s per
+  10M rows); they now come from the files' Parquet footers.
+- **Delete** (faster): a count of matching rows per file (reads `id` only),
+  then one parallel DuckDB `COPY` of the other rows.
+- **Update** (slower): after the same count, `deltaUpdate` materializes every
+  row of the touched files into a temporary table (all 10M here) before the
+  `COPY`, so that the NOT NULL and CHECK checks can read it. The table has
+  neither, so the rows could go straight from the scan into the `COPY`, as
+  delete does; materializing 10M rows costs about 4 s in DuckDB here (the
+  MERGE's `tgt` step below).
+- **MERGE** (slower): at `dcce529` the pairing join is written
+  `JOIN src ON coalesce((on), false)`, which DuckDB runs as a blockwise
+  nested-loop join (10M × 1.1M comparisons; the first upsert was stopped
+  after 7 minutes). The run above uses the one-line fix `JOIN src ON (on)`
+  (the same rows: an inner join drops NULL conditions anyway), a hash join.
+  What is left, for the 1% + 10% upsert (seconds, replayed in DuckDB):
+  materializing every candidate target row with a row number (`tgt`, 4.1),
+  the per-row clause table (`act`, 2.4), the output rows (`out`, 6.9) and the
+  `COPY` (1.8); the join itself takes 0.1. A prototype that keys target rows
+  by (`file_index`, `file_row_number`) instead, pairs them straight from the
+  scan (0.2 s) and writes in one `COPY` the unmatched rows of the touched
+  files (`ANTI JOIN`) plus the updated and inserted ones (3.4 s) does the
+  same merge in about 4 s instead of 16. Insert-only merges skip every
+  target file on both sides (the new keys lie outside every file's id
+  range); SwiftLake stages the source as Parquet and reads it back.
+- **OPTIMIZE** (slower): two thirds of the server's samples are DuckDB's
+  Snappy decompression and compression and the Parquet writer's
+  dictionaries, as expected, but 7% hash the `filename` column, because each
+  bin is read from a view over all 1,000 candidate files filtered by
+  `filename IN (…)`; reading each bin's files alone makes a bin's `COPY`
+  0.6 s instead of 0.96 s in DuckDB.
 """
 
 
