@@ -59,3 +59,15 @@ import Testing
         try await lake.deltaRead(DeltaReadRequest(path: path, sql: sql)).cursor.collect().rows.map { $0.count == 1 ? $0[0] : .list($0) }
     }
 }
+
+@Suite struct DeltaOverwriteMetricsTests {
+    @Test("an overwrite counts the rows it deletes without those a deletion vector already removed")
+    func overwriteOfATableWithDeletionVectors() async throws {
+        let (lake, directory) = try makeDeltaLake()
+        let path = directory.file("spark")
+        try FileManager.default.copyItem(atPath: deltaCorpus + "/table-with-dv-small", toPath: path)
+        // One file of 10 rows (values 0–9); Spark's deletion vector removed 0 and 9.
+        let overwrite = try await lake.deltaWrite(DeltaWriteRequest(path: path, mode: .overwrite, rows: [["value": .int(42)]]))
+        #expect(overwrite.rowsDeleted == 8 && overwrite.filesRemoved == 1 && overwrite.rowsInserted == 1)
+    }
+}

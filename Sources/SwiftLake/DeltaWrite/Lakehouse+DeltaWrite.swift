@@ -136,7 +136,8 @@ extension Lakehouse {
                 deletedRows += c.matched
                 copiedRows += c.total - c.matched
             } else {
-                deletedRows += file.numRecords ?? 0
+                // Rows a deletion vector already removed are not deleted again.
+                deletedRows += (file.numRecords ?? 0) - (file.deletionVector?.cardinality ?? 0)
             }
             removed.append(file)
         }
