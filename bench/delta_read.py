@@ -346,6 +346,29 @@ class Rest:
             return data, resp.getheader("Content-Type", "")
         raise AssertionError("unreachable")
 
+    def post_stream(self, route: str, body: dict, consume):
+        """POST, then `consume(response)` reads the body as it arrives; returns what it returns."""
+        payload = json.dumps(body).encode()
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+        try:
+            self.conn.request("POST", route, payload, {"Content-Type": "application/json"})
+            resp = self.conn.getresponse()
+        except (ConnectionError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = None
+            raise
+        if resp.status != 200:
+            data = resp.read()
+            sys.exit(f"bench: POST {route} -> {resp.status}: {data[:2000].decode(errors='replace')}")
+        result = consume(resp)
+        if resp.read():
+            sys.exit(f"bench: POST {route}: bytes left after the stream's end")
+        if resp.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+            self.conn = None
+        return result
+
     def json(self, route: str, body: dict) -> dict:
         data, _ = self.post(route, body)
         return json.loads(data, parse_float=Decimal)
@@ -404,13 +427,21 @@ def deltars_arrow(table):
 
 
 def rest_arrow(rest: Rest, path: Path, rows: int):
+    """The IPC stream decoded by pyarrow as it arrives (pyarrow reads the HTTP response as a
+    file), as a streaming client would, rather than after the whole body is in memory."""
     import pyarrow as pa
     t0 = time.perf_counter()
-    data, content_type = rest.post("/api/delta/read", {"path": str(path), "sql": "SELECT * FROM t",
-                                                      "limit": rows, "format": "arrow"})
-    result = pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+    result = rest.post_stream("/api/delta/read", {"path": str(path), "sql": "SELECT * FROM t",
+                                                  "limit": rows, "format": "arrow"},
+                              lambda resp: pa.ipc.open_stream(resp).read_all())
     elapsed = time.perf_counter() - t0
     return elapsed, result
+
+
+def swift_arrow(bench: SwiftBench, path: Path, rows: int, out: Path | None = None) -> tuple[float, dict]:
+    words = ["arrow", str(path), str(rows)] + ([str(out)] if out else [])
+    doc = bench.call(*words)
+    return doc["ms"] / 1000, doc
 
 
 # --------------------------------------------------------------------------
@@ -648,11 +679,22 @@ run. Every number is a ratio SwiftLake/delta-rs: below 1 SwiftLake is faster.
     id and ts, a conditional count) through `POST /api/delta/read` with `sql`
     (DuckDB) vs `QueryBuilder().register("t", dt).execute(sql).read_all()`
     (DataFusion);
-  - *all rows as Arrow*: `POST /api/delta/read` with `SELECT * FROM t`,
-    `"format": "arrow"`, the IPC stream read into a `pyarrow.Table`, vs
+  - *all rows as Arrow (REST)*: `POST /api/delta/read` with `SELECT * FROM t`,
+    `"format": "arrow"`, the IPC stream decoded by pyarrow as it arrives
+    (`pa.ipc.open_stream(response).read_all()` on the `http.client` response,
+    as a streaming client reads it) into a `pyarrow.Table`, vs
     `dt.to_pyarrow_table()`. SwiftLake's side includes the HTTP transfer of the
-    stream over loopback and its decoding by pyarrow; delta-rs's does not
-    (its table is built in-process).
+    stream over loopback (376 MB) and its decoding by pyarrow, in a client
+    process that shares the two cores with the server; delta-rs's does not
+    (its table is built in-process). Not like for like: the next row is.
+  - *all rows as Arrow, in-process* (like for like): `swiftlake-bench` calls
+    `Lakehouse.deltaRead` (`SELECT * FROM t`, snapshot cached) and encodes the
+    rows exactly as the REST server does (`ArrowIPCEncoder.encodeMessages`,
+    record batches of 128K rows), each record batch written into its own
+    memory, all kept until the end (as a `pyarrow.Table` holds its batches);
+    nothing is sent. vs `dt.to_pyarrow_table()`. Before timing, that stream is
+    written to a file once and read by pyarrow, and checked against delta-rs's
+    table like the REST stream.
 - **Fairness**: same files, same machine, same run; DuckDB threads = cores
   (`--threads`), delta-rs's runtime uses every core by default. Warm-up runs
   first (page cache, allocators, DuckDB engine), then repetitions interleaved,
@@ -660,7 +702,7 @@ run. Every number is a ratio SwiftLake/delta-rs: below 1 SwiftLake is faster.
   are reported; the ratio of minimums is less sensitive to other work on the
   machine. Before timing, the answers are compared: same version and the same
   set of active file paths for every snapshot, the same aggregate rows, the
-  same row count and per-column sums/counts for the Arrow reads. A mismatch
+  same row count and per-column sums/counts for both Arrow reads. A mismatch
   stops the run.
 - **Bounds**: loopback only (127.0.0.1); the server and the Swift program are
   stopped at the end; each part stops repeating after `--max-seconds`.
@@ -674,30 +716,54 @@ The first run (`3c9e25c`) had the latest snapshot at 3.1× and all rows as
 Arrow at 18×. Profiling (`perf`) found these causes, fixed since:
 - `LocalStore.list` stat()ed every log entry before applying `startAfter`
   (`e595ba8`: names are filtered first; `readdir`'s `d_type` tells files from
-  directories);
+  directories); it also made two `String`s per skipped entry (`4c00483`: the
+  prefix and `startAfter` are decided on the entry's name bytes; listing after
+  the hint 6.7 → 3.4 ms);
 - checkpoint rows went through a `[String: JSONValue]` tree per row, and
   replay sorted `String`s (`7668620`: `add` columns decode straight into
   `AddFile`, replay sorts indexes; `9dc6a9f`: `add` fields read from DuckDB's
   vectors, other actions decoded only for their rows);
+- a snapshot that ends at its checkpoint copied every `AddFile` five times
+  (wrapped in `Action`; the array regrown to its exact size for every
+  2,048-row chunk; hashed into the replay dictionary; copied out; gathered in
+  order), and the copies page-faulted fresh memory (`4c00483`: the reader hands
+  the `add`s over apart, and with no commit after the checkpoint they are the
+  active files as they are, sorted in place along the sort permutation;
+  replay 11.3 → 5.4 ms; a checkpoint that adds a file twice or removes one it
+  adds still goes through replay in file order);
 - a warm REST read of the latest version re-listed the whole log (`b574aa8`:
   the snapshot cache refreshes incrementally, listing only the entries after
   its newest snapshot);
 - Arrow output re-encoded a Swift `Value` per cell (`8ebe79f`: DuckDB vectors
-  are copied into Arrow buffers), and the response task hopped to the engine
-  thread once per 2,048-row batch (`6cedb8b`: once per 32K rows).
+  are copied into Arrow buffers), the response task hopped to the engine
+  thread once per 2,048-row batch (`6cedb8b`: once per 32K rows), and the
+  stream was one record batch per 2,048-row chunk (4,890 for 10M rows), each
+  built in an array and copied four more times on its way out (`622ac51`:
+  128K-row record batches, 78 in all, laid out first and written once from
+  DuckDB's vectors into the buffer that is sent, the next rows fetched while
+  one is sent; server CPU for the 10M-row read 784 → 618 ms). The bench
+  client now decodes the stream as it arrives, as a streaming client does,
+  instead of after buffering 376 MB (client CPU about 360 → 200 ms).
 
-What is left, from the phase table above:
-- **Latest snapshot**: reading the 10,002-row checkpoint through DuckDB is
-  still most of SwiftLake's time; delta-rs loads everything in about as long.
-  Next: read fewer columns (`stats_parsed` when `stats` is there), and measure
-  DuckDB's thread count for this small scan.
+What is left, from the tables above (measured on a shared machine: the load
+average is in the header; rerun on a quiet one):
+- **Latest snapshot**: reading the 10,002-row checkpoint through DuckDB is now
+  most of SwiftLake's time (a streamed query: DuckDB copies each chunk into
+  its result buffer, and the `add` struct's fields are projected in SQL). Not
+  applicable here: skipping `stats_parsed` (delta-rs writes only the `stats`
+  JSON string, so the bench checkpoint has no `stats_parsed`). Not tried:
+  fewer DuckDB threads for this scan (the setting is per database, not per
+  query).
 - **Old versions**: both readers list the whole log (the hint points at the
-  newest checkpoint); SwiftLake's listing is one `stat` per returned entry.
-- **All rows as Arrow**: the stream is one record batch per DuckDB chunk
-  (2,048 rows, about 4,900 batches for 10M rows) and each message is copied
-  twice on its way out; bigger record batches and writing buffers straight
-  to the response are next. delta-rs builds its table in-process; SwiftLake
-  also sends 376 MB over loopback HTTP, which pyarrow decodes.
+  newest checkpoint); SwiftLake's listing is one `stat` per returned entry
+  (about 10,200), which is most of its time and the part that suffers most on
+  a busy machine.
+- **All rows as Arrow (REST)**: SwiftLake sends 376 MB over loopback HTTP and
+  a second process (pyarrow) reads it, on the same two cores as the server's
+  DuckDB scan; delta-rs builds its table in-process. The in-process row is
+  the like-for-like comparison: there the remaining cost is DuckDB's Parquet
+  scan and copying its vectors into Arrow buffers (each record batch in fresh
+  memory, which the kernel zero-fills page by page).
 - **The aggregate** is a parallel Parquet scan on both sides (DuckDB vs
   DataFusion).
 """
@@ -711,7 +777,7 @@ def short_label(label: str) -> str:
     if "aggregate" in label:
         return "aggregate, 10M rows" if "10,000,000" in label else "aggregate"
     if "Arrow" in label:
-        return "all rows as Arrow"
+        return "all rows as Arrow, in-process" if "in-process" in label else "all rows as Arrow (REST)"
     return label
 
 
@@ -863,7 +929,7 @@ def main() -> None:
         rows_path, data["rows"] = ensure_rows_table(a.cache_dir, a.rows, a.files)
     if a.generate_only:
         return
-    for b in ([bench_binary] if a.only in (None, "snapshot") else []) + [a.binary]:
+    for b in [bench_binary, a.binary]:
         if not b.exists():
             sys.exit(f"bench: {b} does not exist; build it with `make bench-delta` or "
                      "`scripts/swift.sh build -c release` (see bench/README.md)")
@@ -943,6 +1009,29 @@ def main() -> None:
                                 ("deltars", lambda: deltars_arrow(table)[0])],
                                min(a.warmup, 1), a.read_reps, time.monotonic() + a.max_seconds)
             rows_out.append({"label": f"full read, all {info['rows']:,} rows as Arrow (REST arrow vs to_pyarrow_table)",
+                             "swiftlake": stats(times["swiftlake"]), "deltars": stats(times["deltars"]), "raw": times})
+
+            # Like for like: both in-process, no HTTP. SwiftLake's stream is checked as REST's was.
+            if swift is None:
+                swift = SwiftBench(bench_binary.resolve(), a.threads)
+            stream_file = a.results_dir / f"delta-arrow-{stamp}.arrows"
+            a.results_dir.mkdir(parents=True, exist_ok=True)
+            _, doc = swift_arrow(swift, rows_path, info["rows"], stream_file)
+            with pa.memory_map(str(stream_file)) as source:
+                ours_t = pa.ipc.open_stream(source).read_all()
+            theirs_t = deltars_arrow(table)[1]
+            if ours_t.num_rows != info["rows"]:
+                sys.exit(f"bench: all rows as Arrow in-process: SwiftLake made {ours_t.num_rows:,} rows, not {info['rows']:,}")
+            check_arrow(ours_t, theirs_t)
+            del ours_t, theirs_t
+            stream_file.unlink()
+            log(f"all rows as Arrow in-process: {doc['rows']:,} rows in {doc['batches']} record batches, "
+                f"same per-column facts on both sides")
+            times = interleave([("swiftlake", lambda: swift_arrow(swift, rows_path, info["rows"])[0]),
+                                ("deltars", lambda: deltars_arrow(table)[0])],
+                               min(a.warmup, 1), a.read_reps, time.monotonic() + a.max_seconds)
+            rows_out.append({"label": f"full read, all {info['rows']:,} rows as Arrow, in-process "
+                                      f"(library → Arrow record batches in memory vs to_pyarrow_table)",
                              "swiftlake": stats(times["swiftlake"]), "deltars": stats(times["deltars"]), "raw": times})
     finally:
         if swift:
