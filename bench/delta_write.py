@@ -599,11 +599,12 @@ def section_markdown(results: dict, others: list[dict] | None = None) -> str:
 PROFILE_NOTES = """\
 ### Where the time goes
 
-SwiftLake beats delta-rs on **delete** only; every other case is slower, and
-the run was noisy (load average 5–13 on 2 cores from other work; the same
-update took delta-rs 15 s in an earlier run under heavier load). Profiled with
-`perf` on the server and by replaying the server's SQL step by step in DuckDB
-2.0.0 (same engine, 2 threads) on the 10M-row table. Where the server was
+SwiftLake beats delta-rs on **delete** only; every other case is slower.
+Both runs kept here were on a machine shared with other work (the first at
+load 5–13, where every number was 2–4× higher on both sides), so the ratios
+move by ±30% between runs. Profiled with `perf` on the server and by
+replaying the server's SQL step by step in DuckDB 2.0.0 (same engine, 2
+threads) on the 10M-row table. Where the server was
 profiled (OPTIMIZE, MERGE) the Swift code itself is under 1% of the samples:
 the time is DuckDB's, so the fixes are in the SQL SwiftLake sends.
 
@@ -612,18 +613,18 @@ the time is DuckDB's, so the fixes are in the SQL SwiftLake sends.
   10M rows); they now come from the files' Parquet footers.
 - **Delete** (faster): a count of matching rows per file (reads `id` only),
   then one parallel DuckDB `COPY` of the other rows.
-- **Update** (slower): after the same count, `deltaUpdate` materializes every
-  row of the touched files into a temporary table (all 10M here) before the
-  `COPY`, so that the NOT NULL and CHECK checks can read it. The table has
-  neither, so the rows could go straight from the scan into the `COPY`, as
-  delete does; materializing 10M rows costs about 4 s in DuckDB here (the
-  MERGE's `tgt` step below).
+- **Update** (slower, 1.05× by minimums): after the same count, `deltaUpdate`
+  materializes every row of the touched files into a temporary table (all
+  10M here) before the `COPY`, so that the NOT NULL and CHECK checks can read
+  it. The table has neither, so the rows could go straight from the scan into
+  the `COPY`, as delete does: replayed on a quiet machine, staging + `COPY`
+  takes 0.95 s and the direct `COPY` 0.70 s.
 - **MERGE** (slower): at `dcce529` the pairing join is written
   `JOIN src ON coalesce((on), false)`, which DuckDB runs as a blockwise
   nested-loop join (10M × 1.1M comparisons; the first upsert was stopped
   after 7 minutes). The run above uses the one-line fix `JOIN src ON (on)`
   (the same rows: an inner join drops NULL conditions anyway), a hash join.
-  What is left, for the 1% + 10% upsert (seconds, replayed in DuckDB):
+  What is left, for the 1% + 10% upsert (seconds, replayed in DuckDB at load ~8):
   materializing every candidate target row with a row number (`tgt`, 4.1),
   the per-row clause table (`act`, 2.4), the output rows (`out`, 6.9) and the
   `COPY` (1.8); the join itself takes 0.1. A prototype that keys target rows
