@@ -19,7 +19,8 @@
 //
 // `arrow` times an in-process read of every row as Arrow: `Lakehouse.deltaRead` of
 // `SELECT * FROM t` (its snapshot cached, as in a server), the rows encoded as the REST
-// server encodes them (`ArrowIPCEncoder.encodeMessages`, record batches of 128K rows) into
+// server encodes them (`ArrowIPCEncoder.encodeMessages`, record batches of 128K rows, the next
+// rows fetched while a batch is written) into
 // memory that is kept until the end, like a pyarrow Table; nothing is sent anywhere. With an
 // out file it also writes the stream there, after timing, for the driver to check.
 //
@@ -99,8 +100,12 @@ func arrowRead(_ lakehouse: Lakehouse, _ dir: String, rows: Int?) async throws -
     var encoder = ArrowIPCEncoder()
     var stream: [[UInt8]] = [encoder.begin(columns: cursor.columns)]
     var messages = 0
-    while case let batches = try await cursor.nextBatches(rows: arrowRowsPerBatch), !batches.isEmpty {
-        for message in encoder.encodeMessages(batches) {
+    // As the server streams: the next rows are fetched while a batch is written.
+    var batches = try await cursor.nextBatches(rows: arrowRowsPerBatch)
+    while !batches.isEmpty {
+        let laidOut = encoder.encodeMessages(batches)
+        async let following = cursor.nextBatches(rows: arrowRowsPerBatch)
+        for message in laidOut {
             // Each message into memory of its own, written once, as the server writes it into
             // the buffer it sends.
             stream.append([UInt8](unsafeUninitializedCapacity: message.byteCount) { out, count in
@@ -111,6 +116,7 @@ func arrowRead(_ lakehouse: Lakehouse, _ dir: String, rows: Int?) async throws -
             })
             messages += 1
         }
+        batches = try await following
     }
     stream.append(encoder.end(summary: ResultSummary(rowCount: cursor.rowCount, truncated: cursor.truncated,
                                                       engine: cursor.engine, elapsedMilliseconds: 0)))
