@@ -745,8 +745,13 @@ Arrow at 18×. Profiling (`perf`) found these causes, fixed since:
   client now decodes the stream as it arrives, as a streaming client does,
   instead of after buffering 376 MB (client CPU about 360 → 200 ms).
 
-What is left, from the tables above (measured on a shared machine: the load
-average is in the header; rerun on a quiet one):
+This round was measured while other builds and benchmarks ran (load average
+3.5–6.5 on 2 cores), so single runs swing: the latest snapshot measured
+0.99×, 1.48× and 1.03× in three runs of the same binaries, and delta-rs's own
+time for version 5,000 ranged from 59 to 102 ms. The 04:19 UTC run's
+in-process Arrow row (2.30×) was measured before `0d6c736`, which makes that
+path fetch the next rows while it writes a batch, as the server does. Not
+every row is below 1× yet. What is left, from the tables above (rerun on a quiet machine):
 - **Latest snapshot**: reading the 10,002-row checkpoint through DuckDB is now
   most of SwiftLake's time (a streamed query: DuckDB copies each chunk into
   its result buffer, and the `add` struct's fields are projected in SQL). Not
@@ -758,12 +763,18 @@ average is in the header; rerun on a quiet one):
   newest checkpoint); SwiftLake's listing is one `stat` per returned entry
   (about 10,200), which is most of its time and the part that suffers most on
   a busy machine.
-- **All rows as Arrow (REST)**: SwiftLake sends 376 MB over loopback HTTP and
-  a second process (pyarrow) reads it, on the same two cores as the server's
-  DuckDB scan; delta-rs builds its table in-process. The in-process row is
-  the like-for-like comparison: there the remaining cost is DuckDB's Parquet
-  scan and copying its vectors into Arrow buffers (each record batch in fresh
-  memory, which the kernel zero-fills page by page).
+- **All rows as Arrow (REST)**: from 3.4× to about 1.0–1.2×. SwiftLake sends
+  376 MB over loopback HTTP and a second process (pyarrow) reads it, on the
+  same two cores as the server's DuckDB scan; delta-rs builds its table
+  in-process.
+- **All rows as Arrow, in-process** (the like-for-like row): about 1.1–1.5×.
+  The cost is DuckDB's Parquet scan (snappy decompression is the largest
+  single item in `perf`), DuckDB copying every chunk into its streamed
+  result's buffer (the C API hands rows out only through a streamed or
+  materialized result), and copying the vectors into Arrow buffers, each
+  record batch in fresh memory that the kernel zero-fills page by page.
+  Handing DuckDB's own Arrow export (`duckdb_result_arrow_array`) the work, or
+  reusing record-batch memory, are the next things to measure.
 - **The aggregate** is a parallel Parquet scan on both sides (DuckDB vs
   DataFusion).
 """
