@@ -4,8 +4,9 @@ import Testing
 /// Writers as separate `swiftlake` processes commit to one Delta table in S3 (moto_server,
 /// `SWIFTLAKE_S3_ENDPOINT`, started by `make test`) at once. Their only coordination is
 /// S3's conditional PUT of the next `_delta_log/<version>.json`. Each writer appends four
-/// batches (each its own partition). A conflict is exit status 5 and is retried. (Updates,
-/// deletes and merges read data files, which SwiftLake does not do on S3 yet.)
+/// batches (each its own partition), deletes one row of its first batch and then the whole
+/// second batch (the data files are read from S3 and rewritten). A conflict is exit status 5
+/// and is retried.
 ///
 /// Afterwards the bucket holds commits 0…N with no gap, N is the number of successes, and
 /// the table holds exactly the rows the successes imply (none lost, none twice).
@@ -84,6 +85,11 @@ struct S3ConcurrencyProcessTests {
                         await Self.attempt(["delta", "write", table, "--rows", json] + common, environment: environment, ledger: ledger,
                                            added: rows, deleted: [])
                     }
+                    let first = writer * 10, second = writer * 10 + 1
+                    await Self.attempt(["delta", "delete", table, "--where", "id = \(first * 100 + 1)"] + common, environment: environment,
+                                       ledger: ledger, added: [], deleted: ["\(first * 100 + 1),\(first)"])
+                    await Self.attempt(["delta", "delete", table, "--where", "batch = \(second)"] + common, environment: environment,
+                                       ledger: ledger, added: [], deleted: (0..<3).map { "\(second * 100 + $0),\(second)" })
                 }
             }
         }

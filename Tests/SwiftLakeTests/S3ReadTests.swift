@@ -108,10 +108,9 @@ import Testing
         // A relative path resolves against the first root (here local); s3:// outside the roots is refused.
         await expectError(.forbidden) { _ = try await Self.deltaRows(lake, "s3://\(fixture.bucket)/elsewhere/t") }
         await expectError(.forbidden) { _ = try await Self.deltaRows(lake, "s3://other-bucket/lake/t") }
-        // Changes that read data files (update, delete of part of a file, merge) do not support
-        // S3 yet and say so, leaving the table alone.
+        // Converting Parquet files in S3 in place is not supported yet and says so, leaving the table alone.
         let refused = await expectError(.unprocessable) {
-            _ = try await lake.deltaUpdate(DeltaUpdateRequest(path: path, predicate: "value = '1'", updates: ["value": "'x'"]))
+            _ = try await lake.deltaConvert(DeltaConvertRequest(path: path))
         }
         #expect(refused?.code == "unsupported_s3_operation")
         #expect(try await Self.deltaRows(lake, path, sql: sql) == remote)

@@ -68,7 +68,7 @@ extension Lakehouse {
             let file = SQL.identifier(DeltaTargetScan.fileColumn)
             var adds: [AddFile] = []
             for bin in bins {
-                let paths = bin.files.map { DeltaTargetScan.absolutePath($0, in: snapshot) }
+                let paths = bin.files.map { scan.path(of: $0) }
                 let rows = "(SELECT * EXCLUDE (\(file)) FROM \(scan.view) WHERE \(file) IN (SELECT unnest(\(SQL.list(paths)))))"
                 adds += try writer.write(relation: rows, on: connection)
             }

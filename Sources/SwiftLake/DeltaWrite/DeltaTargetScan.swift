@@ -29,11 +29,21 @@ struct DeltaTargetScan {
     let view: String
     /// Whether the view has ``rowIndexColumn``.
     var exposesRowIndex = false
+    /// For a table in S3: the local copy of each file (by its `add` path), fetched through
+    /// the S3 cache and held there by ``lease`` for as long as the scan lives.
+    var localPaths: [String: String] = [:]
+    var lease: S3FileCache.Lease?
 
     /// The columns the view adds to the table's: ``fileColumn``, and ``rowIndexColumn`` when exposed.
     var extraColumns: [String] { exposesRowIndex ? [Self.fileColumn, Self.rowIndexColumn] : [Self.fileColumn] }
 
-    /// The absolute, local path of a file of the snapshot.
+    /// The path the view names `add`'s file by (its ``fileColumn`` value): the file's
+    /// absolute path, or for a table in S3 its local copy.
+    func path(of add: AddFile) -> String {
+        localPaths[add.path] ?? Self.absolutePath(add, in: snapshot)
+    }
+
+    /// The absolute, local path of a file of a snapshot on the local disk.
     static func absolutePath(_ add: AddFile, in snapshot: Snapshot) -> String {
         var path = snapshot.absolutePath(of: add.path)
         if path.hasPrefix("file://") { path = URL(string: path)?.path ?? String(path.dropFirst(7)) }

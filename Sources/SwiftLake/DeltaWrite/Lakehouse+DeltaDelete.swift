@@ -46,7 +46,7 @@ extension Lakehouse {
                 try scan.setup(on: connection)
                 try ReadOnlyStatement.validateExpression(predicate, over: scan.view, on: connection, field: "predicate")
                 let touched = try cow.touched(on: connection)
-                let partial = touched.filter { $0.matched < $0.total }.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
+                let partial = touched.filter { $0.matched < $0.total }.map { scan.path(of: $0.add) }
                 if usesDeletionVectors {
                     return (touched, [], try DeletionVectorMarking.rowIndexes(in: scan, files: partial, filter: cow.matches, on: connection),
                             try DeletionVectorMarking.missingRowCounts(in: scan, files: partial, on: connection))

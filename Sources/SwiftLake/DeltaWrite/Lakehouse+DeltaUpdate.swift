@@ -65,7 +65,7 @@ extension Lakehouse {
             }
             let touched = try cow.touched(on: connection)
             guard !touched.isEmpty else { return ([], [], [:], [:]) }
-            let paths = touched.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
+            let paths = touched.map { scan.path(of: $0.add) }
             // With deletion vectors only the updated rows are written; the rest stay where they are.
             let filter = usesDeletionVectors ? cow.matches : nil
             try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT * FROM \(cow.rows(of: paths, select: selectList, filter: filter))")
@@ -73,7 +73,7 @@ extension Lakehouse {
             try ConstraintCheck(configuration: snapshot.metadata.configuration).check(relation: staged, on: connection)
             var marked: [String: [UInt64]] = [:], counts: [String: Int64] = [:]
             if usesDeletionVectors {
-                let partial = touched.filter { $0.matched < $0.total }.map { DeltaTargetScan.absolutePath($0.add, in: snapshot) }
+                let partial = touched.filter { $0.matched < $0.total }.map { scan.path(of: $0.add) }
                 marked = try DeletionVectorMarking.rowIndexes(in: scan, files: partial, filter: cow.matches, on: connection)
                 counts = try DeletionVectorMarking.missingRowCounts(in: scan, files: partial, on: connection)
             }

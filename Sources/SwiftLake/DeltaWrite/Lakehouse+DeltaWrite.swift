@@ -131,7 +131,7 @@ extension Lakehouse {
         var deletedRows: Int64 = 0, copiedRows: Int64 = 0
         for file in replaced {
             if let counts = work.rowCounts {
-                let c = counts[DeltaTargetScan.absolutePath(file, in: snapshot!)] ?? (0, 0)
+                let c = counts[scan?.path(of: file) ?? DeltaTargetScan.absolutePath(file, in: snapshot!)] ?? (0, 0)
                 if c.matched == 0 && replaceWhere != nil { continue }
                 deletedRows += c.matched
                 copiedRows += c.total - c.matched

@@ -94,17 +94,30 @@ extension Lakehouse {
     /// the rows their deletion vectors delete (loaded here), with each row's index in its file
     /// when `exposesRowIndex` (for writing new deletion vectors).
     func deltaTargetScan(_ snapshot: Snapshot, files: [AddFile], exposesRowIndex: Bool = false) async throws -> DeltaTargetScan {
-        if snapshot.location.hasPrefix("s3://") && !files.isEmpty {
-            throw SwiftLakeError(.unprocessable, code: "unsupported_s3_operation",
-                "This operation reads the data files of '\(snapshot.location)' to change them (update, delete, merge, replace_where, optimize, constraints); on S3 that is not supported yet. Appends, overwrites of the whole table, restore, checkpoints and vacuum are.")
+        // A table in S3: its files are read from local copies, fetched through the S3 cache.
+        var localPaths: [String: String] = [:]
+        var lease: S3FileCache.Lease?
+        var store: any ObjectStore = LocalStore(root: snapshot.location)
+        if snapshot.location.hasPrefix("s3://") {
+            guard let s3 = try deltaReadTable(snapshot.location).store as? S3Store else {
+                throw SwiftLakeError(.internal, code: "s3_store_missing", "No S3 store for \(snapshot.location).")
+            }
+            store = s3
+            let cache = try requireS3Cache()
+            let held = cache.lease()
+            lease = held
+            let objects = try files.map { try s3DeltaObject($0.path, size: $0.size, store: s3) }
+            let local = try await cache.localFiles(objects, lease: held)
+            for (add, path) in zip(files, local) { localPaths[add.path] = path }
         }
-        let located = files.map { (path: DeltaTargetScan.absolutePath($0, in: snapshot), add: $0) }
+        let located = files.map { (path: localPaths[$0.path] ?? DeltaTargetScan.absolutePath($0, in: snapshot), add: $0) }
         let present = try await parquetColumns(located.map(\.path))
         var scan = DeltaTargetScan(snapshot: snapshot, files: located, presentColumns: present,
                                    view: "__swiftlake_target_" + UUID().uuidString.prefix(8).lowercased())
         scan.exposesRowIndex = exposesRowIndex
+        scan.localPaths = localPaths
+        scan.lease = lease
         if located.contains(where: { $0.add.deletionVector != nil }) {
-            let store = LocalStore(root: snapshot.location)
             for (path, add) in located {
                 guard let descriptor = add.deletionVector else { continue }
                 let vector = try await SwiftLakeError.mappingDelta {

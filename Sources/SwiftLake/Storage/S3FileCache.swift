@@ -83,13 +83,20 @@ public final class S3FileCache: Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         self.directory = DataRoots.realPath(directory) ?? directory
         self.maxBytes = max(0, maxBytes)
-        // Index what an earlier process left, oldest first.
+        // Index what an earlier process left, oldest first. Another process may share the
+        // directory (several CLI commands at once): its downloads in progress are written to
+        // all the time, so only partial downloads untouched for 10 minutes are abandoned ones.
         var found: [(name: String, size: Int64, modified: Date)] = []
         for name in (FileManager.default.subpaths(atPath: self.directory) ?? []) {
             let full = self.directory + "/" + name
-            if name.contains(".download-") { try? FileManager.default.removeItem(atPath: full); continue }
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
                   attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+            if name.contains(".download-") {
+                if let modified = attributes[.modificationDate] as? Date, modified.timeIntervalSinceNow < -600 {
+                    try? FileManager.default.removeItem(atPath: full)
+                }
+                continue
+            }
             found.append((name, (attributes[.size] as? NSNumber)?.int64Value ?? 0,
                           attributes[.modificationDate] as? Date ?? .distantPast))
         }
