@@ -29,10 +29,13 @@ public struct LogFile: Sendable, Hashable {
     /// Classifies `meta` by its file name; `nil` for files that are not log entries
     /// (`_last_checkpoint`, sidecars, temporary files, anything unknown).
     public init?(_ meta: ObjectMeta) {
-        let name = meta.name
-        // Only direct children of _delta_log/ are log entries.
-        guard meta.path.hasPrefix(LogSegment.logDirectory),
-              !meta.path.dropFirst(LogSegment.logDirectory.count).contains("/") else { return nil }
+        // Only direct children of _delta_log/ are log entries (checked on the UTF-8 bytes: a
+        // listing classifies thousands of names).
+        let path = meta.path.utf8
+        guard path.starts(with: LogSegment.logDirectory.utf8) else { return nil }
+        let nameBytes = path.dropFirst(LogSegment.logDirectory.utf8.count)
+        guard !nameBytes.contains(UInt8(ascii: "/")) else { return nil }
+        let name = Substring(nameBytes)
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].utf8.count == 20, parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
               let version = Int64(parts[0]) else { return nil }

@@ -142,8 +142,22 @@ public struct LocalStore: ObjectStore {
         let start = try fullPath(directory.isEmpty ? "" : directory, allowEmpty: true)
         var results: [ObjectMeta] = []
         try walk(directory: start, relative: directory, prefix: prefix, startAfter: startAfter, into: &results)
-        results.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        results.sort { Self.utf8Precedes($0.path, $1.path) }
         return results
+    }
+
+    /// Whether `a` sorts before `b` byte by byte (UTF-8): `memcmp` on contiguous strings (the
+    /// listing's own strings are), the generic comparison otherwise.
+    static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+                let n = min(pa.count, pb.count)
+                let c = n > 0 ? memcmp(pa.baseAddress!, pb.baseAddress!, n) : 0
+                return c != 0 ? c < 0 : pa.count < pb.count
+            }
+        }
+        if let fast = fast ?? nil { return fast }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     private func walk(directory: String, relative: String, prefix: String, startAfter: String?,
@@ -196,8 +210,9 @@ public struct LocalStore: ObjectStore {
             }
             guard rel.hasPrefix(prefix) else { continue }
             if let startAfter, !startAfter.utf8.lexicographicallyPrecedes(rel.utf8) { continue }
+            // Relative to the open directory: the kernel resolves one name, not the whole path.
             var st = stat()
-            if stat(full, &st) != 0 { continue }  // vanished meanwhile
+            if fstatat(dirfd(dir), name, &st, 0) != 0 { continue }  // vanished meanwhile
             guard (st.st_mode & S_IFMT) == S_IFREG else { continue }
             results.append(ObjectMeta(path: rel, size: Int64(st.st_size), lastModified: Self.modificationDate(st)))
         }
