@@ -60,10 +60,13 @@ struct DeltaMergeRun: @unchecked Sendable {
             try ReadOnlyStatement.validateExpression(expression, over: both, on: connection, field: field)
         }
 
-        // 2. Pairs, and the one-source-row-per-target-row rule.
+        // 2. Pairs, and the one-source-row-per-target-row rule. The condition goes into the
+        // join as written: an inner join already drops pairs whose condition is NULL, and
+        // wrapped in coalesce(…) DuckDB cannot see its equalities and falls back to a
+        // nested-loop join (10M × 1M comparisons: a merge that never finishes).
         try connection.execute("""
             CREATE TEMP TABLE \(pairs) AS SELECT \(t).\(rid) AS rid, \(s).\(sid) AS sid
-            FROM \(tgt) AS \(t) JOIN \(src) AS \(s) ON coalesce((\(on)), false)
+            FROM \(tgt) AS \(t) JOIN \(src) AS \(s) ON (\(on))
             """)
         if !plan.allowsMultipleMatches {
             let duplicated = try connection.query("SELECT rid, count(*) FROM \(pairs) GROUP BY rid HAVING count(*) > 1 LIMIT 1").rows()
