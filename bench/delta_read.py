@@ -731,6 +731,11 @@ Arrow at 18×. Profiling (`perf`) found these causes, fixed since:
   active files as they are, sorted in place along the sort permutation;
   replay 11.3 → 5.4 ms; a checkpoint that adds a file twice or removes one it
   adds still goes through replay in file order);
+- a full listing of the log (any version older than the newest checkpoint)
+  sorted its 10,200 paths with the generic `UTF8View` comparison, split each
+  whole path to classify its name, and resolved the full path for every
+  `stat` (`2767472`: `memcmp`, names classified on their bytes, `fstatat` on
+  the open directory; version 5,000's listing 70 → 30 ms);
 - a warm REST read of the latest version re-listed the whole log (`b574aa8`:
   the snapshot cache refreshes incrementally, listing only the entries after
   its newest snapshot);
@@ -747,11 +752,14 @@ Arrow at 18×. Profiling (`perf`) found these causes, fixed since:
 
 This round was measured while other builds and benchmarks ran (load average
 3.5–6.5 on 2 cores), so single runs swing: the latest snapshot measured
-0.99×, 1.48× and 1.03× in three runs of the same binaries, and delta-rs's own
-time for version 5,000 ranged from 59 to 102 ms. The 04:19 UTC run's
-in-process Arrow row (2.30×) was measured before `0d6c736`, which makes that
-path fetch the next rows while it writes a batch, as the server does. Not
-every row is below 1× yet. What is left, from the tables above (rerun on a quiet machine):
+1.06×, 0.99×, 1.48× and 1.03× in four runs, REST Arrow 1.04× to 1.61×, and
+delta-rs's own time for version 5,000 ranged from 59 to 108 ms. The tables
+are from the run at `2767472`; the three earlier runs in the summary predate
+it (their old-version rows list the log the slower way), and the 04:19 UTC
+run's in-process Arrow row (2.30×) predates `0d6c736`, which makes that path
+fetch the next rows while it writes a batch, as the server does. Not every
+row is below 1× yet: the latest snapshot is at parity within the noise, and
+both Arrow rows are above. What is left, from the tables above (rerun on a quiet machine):
 - **Latest snapshot**: reading the 10,002-row checkpoint through DuckDB is now
   most of SwiftLake's time (a streamed query: DuckDB copies each chunk into
   its result buffer, and the `add` struct's fields are projected in SQL). Not
@@ -760,9 +768,10 @@ every row is below 1× yet. What is left, from the tables above (rerun on a quie
   fewer DuckDB threads for this scan (the setting is per database, not per
   query).
 - **Old versions**: both readers list the whole log (the hint points at the
-  newest checkpoint); SwiftLake's listing is one `stat` per returned entry
-  (about 10,200), which is most of its time and the part that suffers most on
-  a busy machine.
+  newest checkpoint); SwiftLake's listing is still one `stat` per entry
+  (about 10,200), most of its time and the part that suffers most on a busy
+  machine; a listing that returned names only, stat-ing just the segment's
+  files, would remove it (it needs a names-only listing in `ObjectStore`).
 - **All rows as Arrow (REST)**: from 3.4× to about 1.0–1.2×. SwiftLake sends
   376 MB over loopback HTTP and a second process (pyarrow) reads it, on the
   same two cores as the server's DuckDB scan; delta-rs builds its table
