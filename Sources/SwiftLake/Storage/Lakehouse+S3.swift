@@ -20,6 +20,17 @@ struct CachedCheckpointReader: CheckpointReader {
     func readActions(from files: [String]) async throws -> [DeltaLake.Action] {
         let lease = cache.lease()
         defer { lease.release() }
+        return try await inner.readActions(from: try await localFiles(files, lease: lease))
+    }
+
+    func readCheckpoint(from files: [String]) async throws -> CheckpointActions {
+        let lease = cache.lease()
+        defer { lease.release() }
+        return try await inner.readCheckpoint(from: try await localFiles(files, lease: lease))
+    }
+
+    /// The local copies of the checkpoint `files`, fetched through the cache.
+    private func localFiles(_ files: [String], lease: S3FileCache.Lease) async throws -> [String] {
         var objects: [S3CachedObject] = []
         for file in files {
             guard file.hasPrefix(location + "/") else {
@@ -32,8 +43,7 @@ struct CachedCheckpointReader: CheckpointReader {
             objects.append(S3CachedObject(store: store, path: path, size: meta?.size,
                                           version: meta.map { String($0.lastModifiedMillis) }))
         }
-        let local = try await cache.localFiles(objects, lease: lease)
-        return try await inner.readActions(from: local)
+        return try await cache.localFiles(objects, lease: lease)
     }
 }
 
