@@ -30,6 +30,9 @@ struct DeltaScan {
     var view = "t"
     /// Whether the view has ``fileColumn``.
     var exposesFileColumn = false
+    /// Whether the view has, as `rowIndexColumn`, each row's 0-based position in its file
+    /// (DuckDB's `file_row_number`); `nil` for none.
+    var rowIndexColumn: String?
 
     /// The temporary table of the files' partition values.
     var filesTable: String { view == "t" ? Self.filesTable : view + "_files" }
@@ -65,13 +68,15 @@ struct DeltaScan {
             }
             if empty.isEmpty { empty = ["NULL AS \"_empty\""] }
             if exposesFileColumn { empty.append("CAST(NULL AS VARCHAR) AS \(fileColumn)") }
+            if let rowIndexColumn { empty.append("CAST(NULL AS BIGINT) AS \(SQL.identifier(rowIndexColumn))") }
             return TableDefinition(sql: "CREATE OR REPLACE TEMP VIEW \(view) AS SELECT \(empty.joined(separator: ", ")) WHERE false")
         }
         if exposesFileColumn { select.append("d.\(fileColumn) AS \(fileColumn)") }
+        if let rowIndexColumn { select.append("d.file_row_number AS \(SQL.identifier(rowIndexColumn))") }
 
         let deleted = deletedRows.filter { !$0.value.isEmpty }
         var options = ["hive_partitioning = false", "filename = \(SQL.literal(Self.fileColumn))"]
-        if !deleted.isEmpty { options.append("file_row_number = true") }
+        if !deleted.isEmpty || rowIndexColumn != nil { options.append("file_row_number = true") }
         var from = "\(SQL.readParquet(files.map(\.path), extraOptions: options)) AS d"
 
         if !partitionColumns.isEmpty {

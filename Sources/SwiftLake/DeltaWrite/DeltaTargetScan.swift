@@ -88,29 +88,13 @@ struct DeltaTargetScan {
     /// there are more than ``DeltaScan`` inlines.
     private func definition() throws -> (sql: String, appended: [String: [UInt64]]?) {
         let definition = try DeltaScan(snapshot: snapshot, files: files, deletedRows: deletedRows, presentColumns: presentColumns,
-                                       view: view, exposesFileColumn: true).definition()
+                                       view: view, exposesFileColumn: true,
+                                       rowIndexColumn: exposesRowIndex ? Self.rowIndexColumn : nil).definition()
         var sql = definition.sql
         if let appended = definition.appendedRows {
             sql = sql.replacingOccurrences(of: SQL.identifier(appended.table), with: SQL.identifier(deletedTable))
         }
-        return (try withRowIndex(sql), definition.appendedRows?.rows)
-    }
-
-    /// `sql` with the row index column added when exposed.
-    private func withRowIndex(_ sql: String) throws -> String {
-        var sql = sql
-        guard exposesRowIndex, !files.isEmpty else { return sql }
-        // The row index: DuckDB's file_row_number of the Parquet scan, next to the file column.
-        let file = SQL.identifier(Self.fileColumn)
-        let fileOption = "filename = \(SQL.literal(Self.fileColumn))"
-        let fileSelect = "d.\(file) AS \(file)"
-        guard sql.contains(fileOption), sql.contains(fileSelect) else {
-            throw SwiftLakeError(.internal, code: "delta_scan_shape", "the Delta scan's SQL no longer has the file column this write needs to mark deleted rows")
-        }
-        if !sql.contains("file_row_number = true") {
-            sql = sql.replacingOccurrences(of: fileOption, with: fileOption + ", file_row_number = true")
-        }
-        return sql.replacingOccurrences(of: fileSelect, with: fileSelect + ", d.file_row_number AS \(SQL.identifier(Self.rowIndexColumn))")
+        return (sql, definition.appendedRows?.rows)
     }
 
     /// Drops what ``setup()`` created.
