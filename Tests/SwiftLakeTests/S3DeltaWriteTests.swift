@@ -17,14 +17,7 @@ import Testing
     }
 
     static func fixture(sourceLocation: SourceLocation = #_sourceLocation) async throws -> Fixture? {
-        guard let endpoint = S3ReadTests.endpoint else {
-            if ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1" {
-                Issue.record("SWIFTLAKE_S3_ENDPOINT is not set; make test starts moto_server and sets it", sourceLocation: sourceLocation)
-            } else {
-                print("skipping S3 Delta write test at \(sourceLocation.fileName):\(sourceLocation.line): SWIFTLAKE_S3_ENDPOINT is not set")
-            }
-            return nil
-        }
+        guard let endpoint = S3ReadTests.requireEndpoint(what: "S3 Delta write test", sourceLocation: sourceLocation) else { return nil }
         let bucket = "swiftlake-dw-\(UUID().uuidString.lowercased().prefix(16))"
         let env = S3ReadTests.environment(endpoint)
         let store = S3Store(configuration: try S3Configuration(location: S3Location(bucket: bucket, prefix: "lake/events"), environment: env))

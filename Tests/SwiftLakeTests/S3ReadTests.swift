@@ -22,6 +22,19 @@ import Testing
         ProcessInfo.processInfo.environment["SWIFTLAKE_S3_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The moto endpoint, or nil (the test skips) when it is not set: an issue recorded under
+    /// `make test` (SWIFTLAKE_TEST_FULL=1), where it must be set, a printed note otherwise.
+    static func requireEndpoint(what: String, sourceLocation: SourceLocation) -> String? {
+        if let endpoint { return endpoint }
+        if ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1" {
+            Issue.record("SWIFTLAKE_S3_ENDPOINT is not set; make test starts moto_server (scripts/moto-server.sh start) and sets it",
+                         sourceLocation: sourceLocation)
+        } else {
+            print("skipping \(what) at \(sourceLocation.fileName):\(sourceLocation.line): SWIFTLAKE_S3_ENDPOINT is not set (scripts/moto-server.sh start prints it; make test sets it)")
+        }
+        return nil
+    }
+
     static func environment(_ endpoint: String) -> [String: String] {
         ["AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
          "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_REGION": "us-east-1",
@@ -31,15 +44,7 @@ import Testing
     /// A bucket holding the corpus tables under `lake/` and their Parquet files under
     /// `lake/pq/`, and a lakehouse with the corpus and `s3://bucket/lake` as roots.
     static func fixture(maxCacheBytes: Int64 = 10 << 30, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Fixture? {
-        guard let endpoint else {
-            if ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1" {
-                Issue.record("SWIFTLAKE_S3_ENDPOINT is not set; make test starts moto_server (scripts/moto-server.sh start) and sets it",
-                             sourceLocation: sourceLocation)
-            } else {
-                print("skipping S3 read test at \(sourceLocation.fileName):\(sourceLocation.line): SWIFTLAKE_S3_ENDPOINT is not set (scripts/moto-server.sh start prints it; make test sets it)")
-            }
-            return nil
-        }
+        guard let endpoint = requireEndpoint(what: "S3 read test", sourceLocation: sourceLocation) else { return nil }
         let bucket = "swiftlake-read-\(UUID().uuidString.lowercased().prefix(16))"
         let env = environment(endpoint)
         let store = S3Store(configuration: try S3Configuration(location: S3Location(bucket: bucket, prefix: "lake"), environment: env))
