@@ -44,10 +44,19 @@ final class DataFileWriter: @unchecked Sendable {
     private(set) var published: [String] = []
 
     /// A writer for the table at `tableLocation` (an absolute directory) with `schema`.
-    init(tableLocation: String, schema: DeltaSchema, partitionColumns: [String], configuration: [String: String],
+    convenience init(tableLocation: String, schema: DeltaSchema, partitionColumns: [String], configuration: [String: String],
          targetFileSize: Int64? = nil) {
-        self.remote = nil
-        self.tableLocation = tableLocation
+        self.init(location: tableLocation, remote: nil, schema: schema, partitionColumns: partitionColumns,
+                  configuration: configuration, targetFileSize: targetFileSize)
+    }
+
+    /// Files go to `location`; with `remote`, that is a local mirror (created here) whose
+    /// files ``publish()`` uploads.
+    private init(location: String, remote: (any ObjectStore)?, schema: DeltaSchema, partitionColumns: [String],
+                 configuration: [String: String], targetFileSize: Int64?) {
+        self.remote = remote
+        self.tableLocation = location
+        if remote != nil { try? FileManager.default.createDirectory(atPath: location, withIntermediateDirectories: true) }
         self.schema = schema
         self.partitionColumns = partitionColumns
         self.configuration = configuration
@@ -152,21 +161,9 @@ final class DataFileWriter: @unchecked Sendable {
             self.init(tableLocation: table.builder.location, schema: schema, partitionColumns: partitionColumns,
                       configuration: configuration, targetFileSize: targetFileSize)
         } else {
-            self.init(remote: table.store, mirror: staging(), schema: schema, partitionColumns: partitionColumns,
+            self.init(location: staging(), remote: table.store, schema: schema, partitionColumns: partitionColumns,
                       configuration: configuration, targetFileSize: targetFileSize)
         }
-    }
-
-    private init(remote: any ObjectStore, mirror: String, schema: DeltaSchema, partitionColumns: [String],
-                 configuration: [String: String], targetFileSize: Int64?) {
-        self.remote = remote
-        self.tableLocation = mirror
-        try? FileManager.default.createDirectory(atPath: mirror, withIntermediateDirectories: true)
-        self.schema = schema
-        self.partitionColumns = partitionColumns
-        self.configuration = configuration
-        self.targetFileSize = targetFileSize ?? Int64(configuration["delta.targetFileSize"] ?? "").flatMap { $0 > 0 ? $0 : nil }
-            ?? Self.defaultTargetFileSize
     }
 
     /// Uploads the files written so far to the table's store (a table on the local disk has
