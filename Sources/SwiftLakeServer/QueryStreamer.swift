@@ -51,10 +51,7 @@ struct QueryStreamer: Sendable {
                 try await writer.finish(nil)
                 metrics.rowsReturned(cursor.rowCount, route: route)
             } catch {
-                cursor.close()
-                let code = (error as? SwiftLakeError)?.code ?? "stream_aborted"
-                metrics.recordError(code: code)
-                logger.warning("query response aborted after \(cursor.rowCount) rows: \(error)")
+                Self.aborted(cursor, by: error, metrics: metrics, logger: logger)
                 throw error
             }
         }
@@ -64,6 +61,13 @@ struct QueryStreamer: Sendable {
     /// A streamed Arrow IPC response. Each record batch joins the DuckDB chunks of one trip to
     /// the engine (``arrowRowsPerBatch`` rows) and is written once, straight from DuckDB's
     /// vectors into the buffer sent to the client; the next rows are fetched while it is sent.
+    /// A query response that stopped part way: the cursor is closed, the error counted and logged.
+    static func aborted(_ cursor: QueryCursor, by error: any Error, metrics: ServerMetrics, logger: Logger) {
+        cursor.close()
+        metrics.recordError(code: (error as? SwiftLakeError)?.code ?? "stream_aborted")
+        logger.warning("query response aborted after \(cursor.rowCount) rows: \(error)")
+    }
+
     func arrowResponse(for cursor: QueryCursor) -> Response {
         let body = ResponseBody { [metrics, route, logger] writer in
             var encoder = ArrowIPCEncoder()
@@ -95,10 +99,7 @@ struct QueryStreamer: Sendable {
                 try await writer.finish(nil)
                 metrics.rowsReturned(cursor.rowCount, route: route)
             } catch {
-                cursor.close()
-                let code = (error as? SwiftLakeError)?.code ?? "stream_aborted"
-                metrics.recordError(code: code)
-                logger.warning("query response aborted after \(cursor.rowCount) rows: \(error)")
+                Self.aborted(cursor, by: error, metrics: metrics, logger: logger)
                 throw error
             }
         }
