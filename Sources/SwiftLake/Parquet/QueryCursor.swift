@@ -5,34 +5,32 @@ import Foundation
 /// the client without being held in memory whole.
 ///
 /// The cursor applies the row limit: it stops after `limit` rows and reports `truncated`
-/// when more rows existed. It owns its engine connection until it is exhausted or closed; a
-/// cursor that is dropped early interrupts its query. Use it from one task at a time.
+/// when more rows existed. Its rows come from one engine's ``ResultSource`` (DuckDB's result
+/// on a pooled connection, or a Spark Connect stream), which it holds until the result is
+/// exhausted or the cursor is closed; a cursor that is dropped early stops its query. Use it
+/// from one task at a time.
 public final class QueryCursor: @unchecked Sendable {
     /// The result's columns.
     public let columns: [ResultColumn]
-    /// The engine that runs the query (`"duckdb"`).
+    /// The engine that runs the query (`"duckdb"` or `"spark"`).
     public let engine: String
 
-    private let connection: Connection
-    private let pool: ConnectionPool
+    private let source: any ResultSource
     private let lock = NSLock()
-    private var result: QueryResult?
-    private var pending: RowBatch?
+    private var pending: [RowBatch] = []
     private var remaining: Int
     private var rows = 0
     private var wasTruncated = false
     private var finished = false
-    private var fetching = false
-    private var released = false
     private let started: ContinuousClock.Instant
     private var finishedAt: ContinuousClock.Instant?
-    private let deadline: Deadline
 
     private var deliversChunks = false
 
     /// Whether later batches are delivered columnar, as DuckDB chunks (``RowBatch/chunk``)
     /// rather than decoded ``Value``s, for encoders that copy whole columns (Arrow). Off by
-    /// default; the batch fetched when the cursor opened is always decoded.
+    /// default; the batch fetched when the cursor opened is always decoded. Engines without
+    /// such chunks (Spark) deliver decoded batches either way.
     public var columnar: Bool {
         get { lock.withLock { deliversChunks } }
         set { lock.withLock { deliversChunks = newValue } }
@@ -48,10 +46,10 @@ public final class QueryCursor: @unchecked Sendable {
         return (end - started).milliseconds
     }
 
-    /// Opens a cursor: runs `setup` (statements that prepare table `t`), checks that `statement`
-    /// is a single read-only query, starts it and fetches its first batch, so that errors
-    /// surface here rather than in the middle of a streamed response. `progress` hears about
-    /// that first fetch (where aggregates and sorts do all their work).
+    /// Opens a cursor on DuckDB: runs `setup` (statements that prepare table `t`), checks that
+    /// `statement` is a single read-only query, starts it and fetches its first batch, so that
+    /// errors surface here rather than in the middle of a streamed response. `progress` hears
+    /// about that first fetch (where aggregates and sorts do all their work).
     ///
     /// `parquetFiles` lists the files `t` reads that may be rewritten in place (see
     /// ``DuckDBEngine/withConnection(parquetFiles:progress:_:)``).
@@ -63,7 +61,7 @@ public final class QueryCursor: @unchecked Sendable {
         let connection = await engine.acquire(parquetFiles: parquetFiles)
         let deadline = Deadline(connection: connection, timeout: timeout)
         do {
-            return try await BlockingExecutor.run {
+            let first = try await BlockingExecutor.run { () -> (DuckDBResultSource, [RowBatch]) in
                 let reporter = progress.map { ProgressReporter(connection: connection, handler: $0) }
                 defer { reporter?.stop() }
                 try engine.defineTable(setup, on: connection)
@@ -76,76 +74,65 @@ public final class QueryCursor: @unchecked Sendable {
                     prepared = try ReadOnlyStatement.prepare(statement, on: connection)
                 }
                 let result = try prepared.execute()
-                let cursor = QueryCursor(connection: connection, pool: pool, result: result, limit: limit,
-                                         started: started, deadline: deadline)
-                try cursor.prefetch()
-                return cursor
+                let opened = DuckDBResultSource(connection: connection, pool: pool, result: result, deadline: deadline)
+                do {
+                    return (opened, try opened.fetchHere(rows: 1, columnar: false))
+                } catch {
+                    opened.close()   // the source owns the connection now, and releases it
+                    throw SourceReleased(underlying: error)
+                }
             }
+            return QueryCursor(source: first.0, columns: first.0.columns, engine: DuckDBEngine.name, first: first.1,
+                               limit: limit, started: started)
         } catch {
-            // A cursor that failed in prefetch has released the connection itself; otherwise
-            // nothing owns it yet.
+            // Once the source exists it owns the connection (and has released it on failure);
+            // otherwise nothing owns it yet.
             deadline.cancel()
-            if !(error is CursorReleased) {
-                pool.release(connection)
-            }
-            if let error = error as? CursorReleased { throw error.underlying }
+            if let error = error as? SourceReleased { throw error.underlying }
+            pool.release(connection)
             if let error = error as? DuckDBError { throw SwiftLakeError(error, timeout: deadline.fired ? timeout : nil) }
             throw error
         }
     }
 
-    private init(connection: Connection, pool: ConnectionPool, result: QueryResult, limit: Int,
-                 started: ContinuousClock.Instant, deadline: Deadline) {
-        self.connection = connection
-        self.pool = pool
-        self.result = result
-        self.columns = result.columns.map(ResultColumn.init)
-        self.engine = DuckDBEngine.name
+    /// A cursor over `source`, whose first batches (`first`, already fetched) start the result.
+    init(source: any ResultSource, columns: [ResultColumn], engine: String, first: [RowBatch], limit: Int,
+         started: ContinuousClock.Instant) {
+        self.source = source
+        self.columns = columns
+        self.engine = engine
         self.remaining = max(0, limit)
         self.started = started
-        self.deadline = deadline
+        if first.isEmpty {
+            markFinished(truncated: false)
+        } else {
+            pending = admit(first)
+        }
     }
 
     deinit {
-        deadline.cancel()
-        // Nothing can be fetching (a fetch keeps the cursor alive); drop the result before
-        // the connection goes back to the pool.
-        if !released {
-            result = nil
-            pool.release(connection)
-        }
+        source.close()
     }
 
     /// The next batch of rows, or `nil` when the result (or the limit) is exhausted.
     public func next() async throws -> RowBatch? {
-        if let batch = lock.withLock({ () -> RowBatch? in defer { pending = nil }; return pending }) {
+        if let batch = lock.withLock({ pending.isEmpty ? nil : pending.removeFirst() }) {
             return batch
         }
-        if lock.withLock({ finished }) { return nil }
-        return try await BlockingExecutor.run { [self] in try fetch() }
+        let fetched = try await fetch(rows: 1)
+        if fetched.count > 1 { lock.withLock { pending.append(contentsOf: fetched.dropFirst()) } }
+        return fetched.first
     }
 
     /// The next batches, together holding at least `rows` rows unless the result (or the
-    /// limit) ends first; empty when it has ended. One trip to the engine thread fetches them
-    /// all, so a large result costs one thread hop per `rows` rows rather than per batch
-    /// (DuckDB's batches hold 2,048 rows).
+    /// limit) ends first; empty when it has ended. One trip to the engine fetches them all, so
+    /// a large result costs one thread hop per `rows` rows rather than per batch (DuckDB's
+    /// batches hold 2,048 rows).
     public func nextBatches(rows: Int) async throws -> [RowBatch] {
-        var batches: [RowBatch] = []
-        if let batch = lock.withLock({ () -> RowBatch? in defer { pending = nil }; return pending }) {
-            batches.append(batch)
-            if batch.count >= rows { return batches }
-        }
-        if lock.withLock({ finished }) { return batches }
-        let wanted = rows - (batches.first?.count ?? 0)
-        return try await batches + BlockingExecutor.run { [self] in
-            var fetched: [RowBatch] = []
-            var count = 0
-            while count < wanted, let batch = try fetch() {
-                fetched.append(batch)
-                count += batch.count
-            }
-            return fetched
-        }
+        let batches = lock.withLock { () -> [RowBatch] in defer { pending = [] }; return pending }
+        let have = batches.reduce(0) { $0 + $1.count }
+        if have >= rows { return batches }
+        return try await batches + fetch(rows: rows - have)
     }
 
     /// Reads every remaining batch into memory.
@@ -158,85 +145,57 @@ public final class QueryCursor: @unchecked Sendable {
                               engine: engine, elapsedMilliseconds: elapsedMilliseconds)
     }
 
-    /// Stops the query early and gives its connection back.
+    /// Stops the query early and releases what it holds (a DuckDB connection, a Spark stream).
     public func close() {
-        let inFlight = lock.withLock { () -> Bool in
-            finished = true
-            return fetching
-        }
-        deadline.cancel()
-        if inFlight {
-            connection.interrupt()   // the fetch returns, sees `finished`, and releases
-        } else {
-            releaseConnection()
-        }
+        lock.withLock { finished = true }
+        source.close()
     }
 
-    /// The progress DuckDB reports for the running query (0–100), if known.
+    /// The progress the engine reports for the running query (0–100), if known.
     public var progress: Double? {
-        lock.withLock { released } ? nil : connection.progress?.percentage
+        lock.withLock { finished } ? nil : source.progress
     }
 
-    private func prefetch() throws {
+    /// Fetches from the source, at most one batch beyond the limit (to learn whether the
+    /// limit cut the result short).
+    private func fetch(rows wanted: Int) async throws -> [RowBatch] {
+        let (done, allowed, columnar) = lock.withLock { (finished, remaining, deliversChunks) }
+        if done { return [] }
+        let fetched: [RowBatch]
         do {
-            let batch = try fetch()
-            lock.withLock { pending = batch }
+            fetched = try await source.fetch(rows: min(wanted, allowed + 1), columnar: columnar)
         } catch {
-            throw CursorReleased(underlying: error)
+            markFinished(truncated: false)
+            source.close()
+            throw error
         }
+        if fetched.isEmpty {
+            markFinished(truncated: false)
+            return []
+        }
+        return admit(fetched)
     }
 
-    /// Fetches one batch on the calling (engine) thread, applying the limit.
-    private func fetch() throws -> RowBatch? {
-        let proceed = lock.withLock { () -> Bool in
-            if finished || released { return false }
-            fetching = true
-            return true
-        }
-        guard proceed else { return nil }
-        defer {
-            let done = lock.withLock { () -> Bool in
-                fetching = false
-                return finished
+    /// The part of `batches` the limit lets through; marks the cursor finished (and closes
+    /// the source) when the limit cuts it.
+    private func admit(_ batches: [RowBatch]) -> [RowBatch] {
+        var admitted: [RowBatch] = []
+        var cut = false
+        lock.withLock {
+            for batch in batches where batch.count > 0 {
+                if remaining == 0 { cut = true; break }
+                let delivered = batch.prefix(remaining)
+                admitted.append(delivered)
+                remaining -= delivered.count
+                rows += delivered.count
+                if delivered.count < batch.count { cut = true; break }
             }
-            if done { releaseConnection() }
         }
-        do {
-            while true {
-                let batch: RowBatch
-                if lock.withLock({ deliversChunks }) {
-                    guard let chunk = try result?.nextRawChunk() else {
-                        markFinished(truncated: false)
-                        return nil
-                    }
-                    batch = RowBatch(chunk: chunk, count: chunk.count)
-                } else {
-                    guard let chunk = try result?.nextChunk() else {
-                        markFinished(truncated: false)
-                        return nil
-                    }
-                    if chunk.count == 0 { continue }
-                    batch = RowBatch(columns: chunk.columns, count: chunk.count)
-                }
-                let allowed = lock.withLock { remaining }
-                if allowed == 0 {
-                    markFinished(truncated: true)
-                    return nil
-                }
-                let delivered = batch.prefix(allowed)
-                lock.withLock {
-                    remaining -= delivered.count
-                    rows += delivered.count
-                }
-                if delivered.count < batch.count {
-                    markFinished(truncated: true)
-                }
-                return delivered
-            }
-        } catch let error as DuckDBError {
-            markFinished(truncated: false)
-            throw SwiftLakeError(error, timeout: deadline.fired ? deadline.timeout : nil)
+        if cut {
+            markFinished(truncated: true)
+            source.close()
         }
+        return admitted
     }
 
     private func markFinished(truncated: Bool) {
@@ -245,23 +204,11 @@ public final class QueryCursor: @unchecked Sendable {
             wasTruncated = wasTruncated || truncated
             finishedAt = finishedAt ?? ContinuousClock.now
         }
-        deadline.cancel()
-    }
-
-    /// Drops the result and returns the connection to the pool, once.
-    private func releaseConnection() {
-        let release = lock.withLock { () -> Bool in
-            if released { return false }
-            released = true
-            result = nil
-            return true
-        }
-        if release { pool.release(connection) }
     }
 }
 
-/// An error thrown after the cursor already gave its connection back.
-private struct CursorReleased: Error {
+/// An error thrown after the result source already gave its connection back.
+private struct SourceReleased: Error {
     let underlying: any Error
 }
 
