@@ -57,6 +57,7 @@ let package = Package(
                 "DuckDB",
                 "DeltaLake",
                 "ObjectStore",
+                "SparkConnect",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"]

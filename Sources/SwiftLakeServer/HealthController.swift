@@ -9,18 +9,19 @@ struct HealthController: Sendable {
 
     var routes: [Route] {
         ["/health", "/api/health", "/api/spark/health"].map { path in
-            Route(.get, path) { request, _ in try health(request) }
+            Route(.get, path) { request, _ in try await health(request) }
         }
     }
 
-    /// The service's state. The data roots are shown only to authorised callers when a token
+    /// The service's state, with each engine's (Spark's is asked of its server, waiting at
+    /// most a few seconds, so health answers even when Spark is down). The data roots are shown only to authorised callers when a token
     /// is configured (health itself needs no token).
-    func health(_ request: Request) throws -> Response {
+    func health(_ request: Request) async throws -> Response {
         let showRoots = authToken.map { BearerAuthMiddleware<BasicRequestContext>.isAuthorized(request, token: $0) } ?? true
         return try Response.json(HealthResponse(
             status: "ok",
             version: Lakehouse.version,
-            engines: lakehouse.engines,
+            engines: await lakehouse.engineStatuses(),
             uptimeSeconds: (Date().timeIntervalSince(lakehouse.startedAt) * 1000).rounded() / 1000,
             roots: showRoots ? lakehouse.roots.described : nil))
     }

@@ -34,7 +34,7 @@ struct DeltaReadCommand: AsyncParsableCommand {
     var request: DeltaReadRequest {
         DeltaReadRequest(path: LocalOptions.absolute(path), version: when.version, timestamp: when.timestamp,
                          sql: shape.sql, columns: shape.columnList, filter: shape.filter,
-                         orderBy: shape.orderByList, limit: shape.limit)
+                         orderBy: shape.orderByList, limit: shape.limit, engine: local.engine)
     }
 
     func run() async throws {

@@ -36,6 +36,12 @@ struct LocalOptions: ParsableArguments {
     @Flag(help: "Never show a progress bar on stderr.")
     var noProgress = false
 
+    @Option(help: ArgumentHelp("auto, duckdb or spark (default auto: Spark above the size threshold when --spark is given).", valueName: "ENGINE"))
+    var engine: EngineChoice?
+
+    @Option(help: ArgumentHelp("A Spark Connect server for the Spark engine, e.g. sc://127.0.0.1:15002 (default: SPARK_REMOTE, else none).", valueName: "URL"))
+    var spark: String?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1; got \(threads).") }
         if let queryTimeout, queryTimeout < 0 || !queryTimeout.isFinite {
@@ -48,8 +54,11 @@ struct LocalOptions: ParsableArguments {
     var configuration: LakehouseConfiguration {
         let roots = self.roots.isEmpty ? ["/"] : self.roots.map(Self.absolute)
         let timeout: Duration? = queryTimeout.flatMap { $0 > 0 ? .milliseconds(Int64(($0 * 1000).rounded())) : nil }
-        return LakehouseConfiguration(roots: roots, defaultLimit: Int.max, maxRows: Int.max, queryTimeout: timeout,
-                                      threads: threads, memoryLimit: memoryLimit)
+        var configuration = LakehouseConfiguration(roots: roots, defaultLimit: Int.max, maxRows: Int.max, queryTimeout: timeout,
+                                                   threads: threads, memoryLimit: memoryLimit)
+        let remote = spark ?? ProcessInfo.processInfo.environment["SPARK_REMOTE"]
+        configuration.sparkRemote = remote.flatMap { $0.isEmpty ? nil : $0 }
+        return configuration
     }
 
     /// Opens the engine over the configured roots.
@@ -65,5 +74,11 @@ struct LocalOptions: ParsableArguments {
         }
         let current = FileManager.default.currentDirectoryPath
         return current.hasSuffix("/") ? current + path : current + "/" + path
+    }
+}
+
+extension EngineChoice: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
     }
 }

@@ -37,7 +37,7 @@ struct QueryCommand: AsyncParsableCommand {
     var request: ParquetQueryRequest {
         ParquetQueryRequest(paths: paths.map(LocalOptions.absolute), sql: shape.sql,
                             columns: shape.columnList, filter: shape.filter,
-                            orderBy: shape.orderByList, limit: shape.limit)
+                            orderBy: shape.orderByList, limit: shape.limit, engine: local.engine)
     }
 
     func run() async throws {

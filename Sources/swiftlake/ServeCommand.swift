@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
               SWIFTLAKE_TOKEN=s3cret swiftlake serve --host 0.0.0.0 --port 8080 \\
                 --root /srv/lake
               swiftlake serve --config swiftlake.yaml
+              swiftlake serve --root ./data --spark sc://127.0.0.1:15002
             """)
 
     @Option(help: ArgumentHelp("Address to listen on (default 127.0.0.1).", valueName: "HOST"))
@@ -61,12 +62,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "LEVEL"))
     var logLevel: String?
 
+    @Option(help: ArgumentHelp("A Spark Connect server for the Spark engine, e.g. sc://127.0.0.1:15002 (default: SPARK_REMOTE, else none).", valueName: "URL"))
+    var spark: String?
+
+    @Option(help: ArgumentHelp("With engine auto, run requests that scan more than SIZE on Spark (default 1GB).", valueName: "SIZE"))
+    var sparkThreshold: String?
+
     /// What the command line gave.
     var flags: ServeSettings.Layer {
         ServeSettings.Layer(
             host: host, port: port, roots: roots.isEmpty ? nil : roots, token: token, maxRows: maxRows,
             defaultLimit: defaultLimit, queryTimeout: queryTimeout, threads: threads, memoryLimit: memoryLimit,
-            maxBodySize: maxBodySize, swaggerUIDirectory: swaggerUIDirectory, logLevel: logLevel, configFile: config)
+            maxBodySize: maxBodySize, swaggerUIDirectory: swaggerUIDirectory, logLevel: logLevel,
+            spark: spark, sparkThreshold: sparkThresholdBytes, configFile: config)
+    }
+
+    /// `--spark-threshold` in bytes (`nil` when not given or not a size; ``validate()`` says which).
+    var sparkThresholdBytes: Int64? { sparkThreshold.flatMap(ServeSettings.byteCount) }
+
+    func validate() throws {
+        if let sparkThreshold, ServeSettings.byteCount(sparkThreshold) == nil {
+            throw ValidationError("--spark-threshold must be a size such as 1GB or 500MB (or bytes); got '\(sparkThreshold)'.")
+        }
     }
 
     func run() async throws {
@@ -84,7 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try buildApplication(lakehouse: lake, options: options, logger: logger)
 
         let auth = settings.token == nil ? "no token" : "token required"
-        try Report.print("SwiftLake \(Lakehouse.version) on \(settings.baseURL) (\(auth)), roots: \(lake.roots.described.joined(separator: ", ")), docs: \(settings.baseURL)/docs\n")
+        let engines = lake.spark.map { "duckdb + spark (\($0.remote))" } ?? "duckdb"
+        try Report.print("SwiftLake \(Lakehouse.version) on \(settings.baseURL) (\(auth)), engines: \(engines), roots: \(lake.roots.described.joined(separator: ", ")), docs: \(settings.baseURL)/docs\n")
         try await app.runService()
     }
 }

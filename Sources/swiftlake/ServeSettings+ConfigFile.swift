@@ -15,6 +15,8 @@ extension ServeSettings.Layer {
     /// threads: 4
     /// memory_limit: 4GB
     /// max_body_size: 10485760        # bytes
+    /// spark: sc://127.0.0.1:15002    # the Spark engine's Spark Connect server
+    /// spark_threshold: 1GB           # engine auto: Spark above this many bytes to scan
     /// ```
     ///
     /// Unknown keys are errors (a misspelt key would otherwise be silently ignored), and so
@@ -55,6 +57,13 @@ extension ServeSettings.Layer {
             case .maxBodySize: maxBodySize = try field.integer()
             case .swaggerUIDirectory: swaggerUIDirectory = Self.resolve(try field.string(), against: directory)
             case .logLevel: logLevel = try field.string()
+            case .spark: spark = try field.string()
+            case .sparkThreshold:
+                let text = try field.string()
+                guard let bytes = ServeSettings.byteCount(text) else {
+                    throw CLIError("'spark_threshold' in config file '\(path)'\(Self.line(of: value)) must be a size such as 1GB or 500MB (or bytes); got '\(text)'.")
+                }
+                sparkThreshold = bytes
             }
         }
     }

@@ -15,12 +15,15 @@ extension ServeSettings {
         var maxBodySize: Int?
         var swaggerUIDirectory: String?
         var logLevel: String?
+        var spark: String?
+        var sparkThreshold: Int64?
         /// Where to read the config file from (flags and environment only).
         var configFile: String?
 
         init(host: String? = nil, port: Int? = nil, roots: [String]? = nil, token: String? = nil, maxRows: Int? = nil,
              defaultLimit: Int? = nil, queryTimeout: Double? = nil, threads: Int? = nil, memoryLimit: String? = nil,
-             maxBodySize: Int? = nil, swaggerUIDirectory: String? = nil, logLevel: String? = nil, configFile: String? = nil) {
+             maxBodySize: Int? = nil, swaggerUIDirectory: String? = nil, logLevel: String? = nil,
+             spark: String? = nil, sparkThreshold: Int64? = nil, configFile: String? = nil) {
             self.host = host
             self.port = port
             self.roots = roots
@@ -33,6 +36,8 @@ extension ServeSettings {
             self.maxBodySize = maxBodySize
             self.swaggerUIDirectory = swaggerUIDirectory
             self.logLevel = logLevel
+            self.spark = spark
+            self.sparkThreshold = sparkThreshold
             self.configFile = configFile
         }
 
@@ -47,6 +52,8 @@ extension ServeSettings {
             case maxBodySize = "max_body_size"
             case swaggerUIDirectory = "swagger_ui_dir"
             case logLevel = "log_level"
+            case spark
+            case sparkThreshold = "spark_threshold"
 
             /// `SWIFTLAKE_MAX_ROWS`.
             var environmentVariable: String { "SWIFTLAKE_" + rawValue.uppercased() }
@@ -98,6 +105,14 @@ extension ServeSettings {
             maxBodySize = try integer(.maxBodySize)
             swaggerUIDirectory = value(.swaggerUIDirectory)
             logLevel = value(.logLevel)
+            // Spark's own variable too, as PySpark reads it.
+            spark = value(.spark) ?? environment["SPARK_REMOTE"].flatMap { $0.isEmpty ? nil : $0 }
+            if let text = value(.sparkThreshold) {
+                guard let bytes = ServeSettings.byteCount(text) else {
+                    throw CLIError("\(Key.sparkThreshold.environmentVariable) must be a size such as 1GB or 500MB (or bytes); got '\(text)'.")
+                }
+                sparkThreshold = bytes
+            }
             if let path = environment["SWIFTLAKE_CONFIG"], !path.isEmpty { configFile = path }
         }
     }

@@ -35,6 +35,10 @@ struct ServeSettings: Equatable, Sendable {
     var swaggerUIDirectory: String?
     /// trace, debug, info, notice, warning, error or critical.
     var logLevel = "info"
+    /// The Spark Connect server of the Spark engine; `nil` for DuckDB only.
+    var spark: String?
+    /// With engine `auto`, requests scanning more bytes than this run on Spark; `nil` for the default (1 GiB).
+    var sparkThreshold: Int64?
     /// The config file that was read, if any.
     var configFile: String?
 
@@ -107,6 +111,11 @@ struct ServeSettings: Equatable, Sendable {
             }
             settings.logLevel = level.lowercased()
         }
+        if case let (remote, _)? = pick(.spark, \.spark), !remote.isEmpty { settings.spark = remote }
+        if case let (bytes, source)? = pick(.sparkThreshold, \.sparkThreshold) {
+            guard bytes >= 0 else { throw CLIError("spark_threshold (\(source)) must be 0 or more bytes; got \(bytes).") }
+            settings.sparkThreshold = bytes
+        }
         try settings.checkExposure()
         return settings
     }
@@ -128,12 +137,27 @@ struct ServeSettings: Equatable, Sendable {
 
     /// The core configuration these settings describe.
     var lakehouseConfiguration: LakehouseConfiguration {
-        LakehouseConfiguration(
+        var configuration = LakehouseConfiguration(
             roots: roots, defaultLimit: defaultLimit, maxRows: maxRows,
             queryTimeout: queryTimeout.map { .milliseconds(Int64(($0 * 1000).rounded())) },
             threads: threads, memoryLimit: memoryLimit,
             // The server shows no progress; skip DuckDB's progress bookkeeping.
             tracksProgress: false)
+        configuration.sparkRemote = spark
+        if let sparkThreshold { configuration.sparkThresholdBytes = sparkThreshold }
+        return configuration
+    }
+
+    /// A size in bytes from `1073741824`, `500MB`, `1GB`, `2TB` (powers of 1024; `B`, `KB`,
+    /// `MB`, `GB`, `TB`, case-insensitive, `iB` accepted).
+    static func byteCount(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "IB", with: "B")
+        let units: [(String, Int64)] = [("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            guard let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number >= 0 else { return nil }
+            return Int64((number * Double(scale)).rounded())
+        }
+        return Int64(trimmed)
     }
 
     /// The base URL clients use, e.g. `http://127.0.0.1:8000`.

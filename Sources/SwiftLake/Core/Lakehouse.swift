@@ -21,6 +21,9 @@ public final class Lakehouse: Sendable {
     /// Delta snapshots kept between requests (see ``DeltaSnapshotCache``).
     public let deltaSnapshots = DeltaSnapshotCache()
 
+    /// The Spark engine, when a Spark Connect server is configured (``LakehouseConfiguration/sparkRemote``).
+    public let spark: SparkEngine?
+
     /// The local cache of S3 objects that reads of `s3://` roots go through (`nil` without S3 roots).
     public let s3Cache: S3FileCache?
 
@@ -30,6 +33,7 @@ public final class Lakehouse: Sendable {
         self.roots = try DataRoots(configuration.roots, s3CacheDirectory: configuration.s3CacheDirectory)
         self.s3Cache = try roots.s3CacheDirectory.map { try S3FileCache(directory: $0, maxBytes: configuration.s3CacheMaxBytes) }
         self.duckdb = try DuckDBEngine(configuration: configuration, roots: roots)
+        self.spark = try configuration.sparkRemote.map { try SparkEngine(remote: $0, queryTimeout: configuration.queryTimeout) }
         self.startedAt = Date()
     }
 
@@ -42,9 +46,11 @@ public final class Lakehouse: Sendable {
     /// SwiftLake's own version.
     public static let version = "0.1.0"
 
-    /// The engines this instance can run, and their state.
-    public var engines: [EngineStatus] {
-        [EngineStatus(name: DuckDBEngine.name, available: true, version: duckdb.version, detail: "embedded")]
+    /// The engines this instance can run, and their state (Spark's is asked of its server).
+    public func engineStatuses() async -> [EngineStatus] {
+        var statuses = [EngineStatus(name: DuckDBEngine.name, available: true, version: duckdb.version, detail: "embedded")]
+        if let spark { statuses.append(await spark.status()) }
+        return statuses
     }
 
     /// The row limit a request gets: its own `limit` (or the default), capped at the maximum.
@@ -53,14 +59,6 @@ public final class Lakehouse: Sendable {
             throw SwiftLakeError.invalid("invalid_limit", "'limit' must be 0 or more; got \(requested).")
         }
         return min(requested ?? configuration.defaultLimit, configuration.maxRows)
-    }
-
-    /// Rejects engines that are not available here.
-    func checkEngine(_ choice: EngineChoice?) throws {
-        if choice == .spark {
-            throw SwiftLakeError(.unavailable, code: "engine_unavailable",
-                                 "The Spark engine is not configured on this server. Use \"engine\": \"duckdb\" or \"auto\".")
-        }
     }
 }
 
@@ -74,4 +72,17 @@ public struct EngineStatus: Codable, Sendable {
     public var version: String?
     /// How it is attached (`embedded`, a Spark Connect URL, …).
     public var detail: String?
+    /// The engine's web UI (Spark's, on port 4040), when it has one.
+    public var uiURL: String?
+
+    enum CodingKeys: String, CodingKey { case name, available, version, detail, uiURL = "ui_url" }
+
+    /// Describes an engine.
+    public init(name: String, available: Bool, version: String? = nil, detail: String? = nil, uiURL: String? = nil) {
+        self.name = name
+        self.available = available
+        self.version = version
+        self.detail = detail
+        self.uiURL = uiURL
+    }
 }

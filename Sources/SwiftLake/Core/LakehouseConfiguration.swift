@@ -33,6 +33,12 @@ public struct LakehouseConfiguration: Sendable {
     public var s3CacheDirectory: String?
     /// The most bytes the S3 cache keeps (least recently used files go first); default 10 GiB.
     public var s3CacheMaxBytes: Int64 = 10 << 30
+    /// The Spark Connect server of the Spark engine (`sc://host:15002`, with `;token=…` and
+    /// `;use_ssl=true` for a remote cluster); `nil` (the default) runs everything on DuckDB.
+    public var sparkRemote: String?
+    /// With `"engine": "auto"`, a request that scans more bytes than this runs on Spark
+    /// (when Spark is configured); default 1 GiB.
+    public var sparkThresholdBytes: Int64 = 1 << 30
     /// The environment S3 settings come from (`AWS_*`, see `S3Configuration`); `nil` for
     /// the process's own.
     public var s3Environment: [String: String]?

@@ -26,15 +26,17 @@ public struct DeltaReadRequest: Codable, Sendable {
     public var limit: Int?
     /// The result format; `json` when absent.
     public var format: OutputFormat?
+    /// The engine to read with; `auto` when absent.
+    public var engine: EngineChoice?
 
     enum CodingKeys: String, CodingKey {
-        case path, version, timestamp, sql, columns, filter, orderBy = "order_by", limit, format
+        case path, version, timestamp, sql, columns, filter, orderBy = "order_by", limit, format, engine
     }
 
     /// Creates a request.
     public init(path: String, version: Int64? = nil, timestamp: String? = nil, sql: String? = nil,
                 columns: [String]? = nil, filter: String? = nil, orderBy: [String]? = nil,
-                limit: Int? = nil, format: OutputFormat? = nil) {
+                limit: Int? = nil, format: OutputFormat? = nil, engine: EngineChoice? = nil) {
         self.path = path
         self.version = version
         self.timestamp = timestamp
@@ -44,6 +46,7 @@ public struct DeltaReadRequest: Codable, Sendable {
         self.orderBy = orderBy
         self.limit = limit
         self.format = format
+        self.engine = engine
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,6 +64,7 @@ public struct DeltaReadRequest: Codable, Sendable {
         orderBy = try container.decodeStringList(forKey: .orderBy)
         limit = try container.decodeIfPresent(Int.self, forKey: .limit)
         format = try container.decodeIfPresent(OutputFormat.self, forKey: .format)
+        engine = try container.decodeIfPresent(EngineChoice.self, forKey: .engine)
     }
 
     /// The statement this request runs over `t`.

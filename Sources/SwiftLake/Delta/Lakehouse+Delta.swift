@@ -46,6 +46,7 @@ extension Lakehouse {
     /// Only files whose partition values and statistics can satisfy the request's `filter`
     /// (or the `WHERE` of its `sql`) are opened; ``DeltaReadResult`` says how many.
     public func deltaRead(_ request: DeltaReadRequest, progress: ProgressHandler? = nil) async throws -> DeltaReadResult {
+        if request.engine != .duckdb, spark != nil, let result = try await deltaReadOnSpark(request) { return result }
         let (plan, lease) = try await deltaReadPlan(request)
         defer { lease?.release() }
         // A Delta table's data files are never rewritten in place: their footers may always be cached.
@@ -58,6 +59,7 @@ extension Lakehouse {
     /// Runs a Delta read and writes its whole result (up to the limit) as one Parquet file in
     /// the staging area; the caller streams it and then deletes it.
     public func deltaExportParquet(_ request: DeltaReadRequest, progress: ProgressHandler? = nil) async throws -> DeltaExport {
+        try requireDuckDB(request.engine, operation: "A Delta read answered as Parquet")
         let (plan, lease) = try await deltaReadPlan(request)
         defer { lease?.release() }
         let output = duckdb.stagingPath(extension: "parquet")

@@ -11,12 +11,14 @@ extension Lakehouse {
     /// `progress` hears DuckDB's progress (0–100) while the first batch is computed, which is
     /// where aggregations and sorts do their work; afterwards poll ``QueryCursor/progress``.
     public func query(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> QueryCursor {
-        try checkEngine(request.engine)
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
         let files = try await parquetFiles(request.paths, lease: &lease)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
+        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
+            return try await spark.query(statement, sources: [Self.sparkParquetSource(files)], limit: limit)
+        }
         return try await QueryCursor.open(engine: duckdb, setup: TableDefinition(sql: Self.tableSetup(files)), statement: statement, limit: limit,
                                           parquetFiles: files, progress: progress)
     }
@@ -24,7 +26,7 @@ extension Lakehouse {
     /// Runs a query and writes its whole result (up to the limit) as one Parquet file in the
     /// staging area; the caller streams it and then deletes it.
     public func exportParquet(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> StagedFile {
-        try checkEngine(request.engine)
+        try requireDuckDB(request.engine, operation: "A query answered as Parquet")
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
         let files = try await parquetFiles(request.paths, lease: &lease)

@@ -5,7 +5,7 @@ extension Lakehouse {
     /// Summarises every column of the files (or of a query over them as `t`): count, NULLs,
     /// an approximate distinct count, min, max and mean, in one scan.
     public func stats(_ request: ParquetStatsRequest) async throws -> ParquetStats {
-        try checkEngine(request.engine)
+        try requireDuckDB(request.engine, operation: "Parquet stats")
         let started = ContinuousClock.now
         var lease: S3FileCache.Lease?
         defer { lease?.release() }

@@ -1,0 +1,183 @@
+import DuckDB
+import Foundation
+import SparkConnect
+import Synchronization
+
+/// Apache Spark through Spark Connect: the engine for data that outgrows one machine.
+///
+/// SwiftLake keeps doing what it does on DuckDB — it checks paths against the data roots,
+/// plans Delta reads from the log (which files are live, which the statistics skip) — and
+/// Spark turns the chosen files into rows. The files reach Spark inside each query's plan
+/// (named relations, see ``SparkFileSource``), so concurrent requests share one session
+/// without seeing each other's tables. Results stream back as Arrow batches and are
+/// delivered as the same ``QueryCursor`` DuckDB's are, with the same column types.
+///
+/// The session is set up to answer as DuckDB does: UTC session time zone, ANSI SQL with
+/// double-quoted identifiers (`"name"` is a column in both), and no SQL over arbitrary file
+/// paths (`parquet.\`/some/path\`` is refused: only the files SwiftLake passes are read).
+public final class SparkEngine: Sendable {
+    /// The name responses report in their `engine` field.
+    public static let name = "spark"
+
+    /// Where the Spark Connect server is.
+    public let connection: SparkConnectionString
+    let client: SparkConnectClient
+    let queryTimeout: Duration?
+    /// Whether the session settings are known to be in place on the server (reset when the
+    /// server was unreachable: a restarted server has a fresh session).
+    private let configured = Mutex(false)
+
+    /// The settings every SwiftLake session runs with.
+    static let sessionSettings: [String: String] = [
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.ansi.enabled": "true",
+        "spark.sql.ansi.doubleQuotedIdentifiers": "true",
+        "spark.sql.runSQLOnFiles": "false",
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+        "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
+    ]
+
+    /// Connects (lazily: nothing is sent until the first request) to the server at `remote`,
+    /// a Spark Connect string (`sc://host:15002/;token=…;use_ssl=true`).
+    public init(remote: String, queryTimeout: Duration?) throws {
+        do {
+            connection = try SparkConnectionString(remote)
+        } catch {
+            throw SwiftLakeError.invalid("invalid_spark_remote",
+                                         "'\(remote)' is not a Spark Connect address: \(error). Use sc://host:port, e.g. sc://127.0.0.1:15002.")
+        }
+        client = try SparkConnectClient(connection)
+        self.queryTimeout = queryTimeout
+    }
+
+    /// The server's address with any token hidden.
+    public var remote: String { connection.redactedDescription }
+
+    /// The Spark UI of a server on `host`, by Spark's default port.
+    public var userInterfaceURL: String { "http://\(connection.host):4040" }
+
+    /// Ends the session on the server.
+    public func close() async {
+        await client.close()
+    }
+
+    /// Puts the session settings in place, once per server session.
+    func prepareSession() async throws {
+        if configured.withLock({ $0 }) { return }
+        do {
+            try await client.setConfig(Self.sessionSettings)
+            configured.withLock { $0 = true }
+        } catch {
+            throw SwiftLakeError(spark: error, remote: remote)
+        }
+    }
+
+    /// Records a failure: after an unreachable server the settings are sent again.
+    func noteFailure(_ error: any Error) {
+        if let error = error as? SwiftLakeError, error.code == "spark_unavailable" {
+            configured.withLock { $0 = false }
+        }
+    }
+
+    /// Runs `statement` (a single Spark SQL query over `sources`) and returns a cursor over
+    /// its first `limit` rows. Only `limit + 1` rows are asked of Spark (the extra one tells
+    /// whether the result was cut). A statement that is not a query fails to parse, because
+    /// it is run as a subquery.
+    ///
+    /// `table`, when given, defines `t` as a common table expression over the sources (a
+    /// Delta snapshot's files with their partition values); otherwise a source named `t` is.
+    func query(_ statement: String, sources: [SparkFileSource], table: String? = nil, limit: Int) async throws -> QueryCursor {
+        let started = ContinuousClock.now
+        do {
+            try await prepareSession()
+            let with = table.map { "WITH t AS (\n\($0)\n)\n" } ?? ""
+            let cap = limit < Int.max ? " LIMIT \(limit + 1)" : ""
+            let query = "\(with)SELECT * FROM (\n\(Self.trimmed(statement))\n) AS swiftlake_result\(cap)"
+            let result = client.sql(query, sources: sources, tags: ["swiftlake"])
+            let source = SparkResultSource(client: client, result: result, remote: remote, timeout: queryTimeout)
+            let first = try await source.fetch(rows: 1, columnar: false)
+            let fields: [SparkConnect.ArrowField]
+            if let schema = source.schema {
+                fields = schema.fields
+            } else {
+                fields = try await client.schema(of: query, sources: sources).fields.map { SparkConnect.ArrowField(sparkField: $0) }
+            }
+            let columns = fields.map { field -> ResultColumn in
+                let type = LogicalType(arrow: field)
+                return ResultColumn(name: field.name, type: type.description, logicalType: type)
+            }
+            return QueryCursor(source: source, columns: columns, engine: Self.name, first: first, limit: limit, started: started)
+        } catch {
+            let mapped = (error as? SwiftLakeError) ?? SwiftLakeError(spark: error, remote: remote)
+            noteFailure(mapped)
+            throw mapped
+        }
+    }
+
+    /// The engine's state for `/api/health`: whether the server answers (within `wait`), and
+    /// its Spark version.
+    public func status(wait: Duration = .seconds(3)) async -> EngineStatus {
+        let client = client
+        let version: String? = await withTaskGroup(of: String?.self) { group in
+            group.addTask { try? await client.sparkVersion() }
+            group.addTask { try? await Task.sleep(for: wait); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if version == nil { configured.withLock { $0 = false } }
+        return EngineStatus(name: Self.name, available: version != nil, version: version,
+                            detail: version == nil ? "\(remote) (not reachable)" : remote,
+                            uiURL: userInterfaceURL)
+    }
+
+    /// `statement` without trailing semicolons and blanks (it becomes a subquery).
+    static func trimmed(_ statement: String) -> String {
+        var text = Substring(statement)
+        while let last = text.last, last == ";" || last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+}
+
+extension SparkConnect.ArrowField {
+    /// The Arrow field Spark would send for a column of `field`'s type (used when a result
+    /// has no batch to take the schema from).
+    init(sparkField field: SparkStructField) {
+        self = SparkConnect.ArrowField.from(field.dataType, name: field.name, nullable: field.nullable)
+    }
+
+    private static func from(_ type: SparkDataType, name: String, nullable: Bool) -> SparkConnect.ArrowField {
+        switch type {
+        case .null: return SparkConnect.ArrowField(name: name, type: .null, nullable: nullable)
+        case .boolean: return SparkConnect.ArrowField(name: name, type: .boolean, nullable: nullable)
+        case .byte: return SparkConnect.ArrowField(name: name, type: .int(bitWidth: 8, signed: true), nullable: nullable)
+        case .short: return SparkConnect.ArrowField(name: name, type: .int(bitWidth: 16, signed: true), nullable: nullable)
+        case .integer: return SparkConnect.ArrowField(name: name, type: .int(bitWidth: 32, signed: true), nullable: nullable)
+        case .long: return SparkConnect.ArrowField(name: name, type: .int(bitWidth: 64, signed: true), nullable: nullable)
+        case .float: return SparkConnect.ArrowField(name: name, type: .float32, nullable: nullable)
+        case .double: return SparkConnect.ArrowField(name: name, type: .float64, nullable: nullable)
+        case .decimal(let p, let s): return SparkConnect.ArrowField(name: name, type: .decimal(precision: p, scale: s, bitWidth: 128), nullable: nullable)
+        case .string, .char, .varchar: return SparkConnect.ArrowField(name: name, type: .utf8, nullable: nullable)
+        case .binary: return SparkConnect.ArrowField(name: name, type: .binary, nullable: nullable)
+        case .date: return SparkConnect.ArrowField(name: name, type: .date(unit: .day), nullable: nullable)
+        case .timestamp: return SparkConnect.ArrowField(name: name, type: .timestamp(unit: .microsecond, timeZone: "UTC"), nullable: nullable)
+        case .timestampNTZ: return SparkConnect.ArrowField(name: name, type: .timestamp(unit: .microsecond, timeZone: nil), nullable: nullable)
+        case .time: return SparkConnect.ArrowField(name: name, type: .time(unit: .nanosecond, bitWidth: 64), nullable: nullable)
+        case .calendarInterval, .yearMonthInterval, .dayTimeInterval:
+            return SparkConnect.ArrowField(name: name, type: .interval(unit: .monthDayNano), nullable: nullable)
+        case .array(let element, let containsNull):
+            return SparkConnect.ArrowField(name: name, type: .list, nullable: nullable,
+                              children: [from(element, name: "element", nullable: containsNull)])
+        case .structure(let fields):
+            return SparkConnect.ArrowField(name: name, type: .structure, nullable: nullable,
+                              children: fields.map { from($0.dataType, name: $0.name, nullable: $0.nullable) })
+        case .map(let key, let value, let valueContainsNull):
+            let entries = SparkConnect.ArrowField(name: "entries", type: .structure, nullable: false,
+                                     children: [from(key, name: "key", nullable: false),
+                                                from(value, name: "value", nullable: valueContainsNull)])
+            return SparkConnect.ArrowField(name: name, type: .map(keysSorted: false), nullable: nullable, children: [entries])
+        case .variant, .other:
+            return SparkConnect.ArrowField(name: name, type: .utf8, nullable: nullable)
+        }
+    }
+}
