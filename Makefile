@@ -34,7 +34,7 @@ SWAGGER_ENV := if [[ -z "$${SWIFTLAKE_SWAGGER_UI_DIR:-}" ]] \
 	&& d="$$(scripts/setup-swagger-ui.sh --status 2>/dev/null)"; then \
 	export SWIFTLAKE_SWAGGER_UI_DIR="$$d"; fi
 
-.PHONY: help deps build run test bench bench-delta bench-delta-write clean spark-up spark-down
+.PHONY: help deps build run test bench bench-delta bench-delta-write bench-spark clean spark-up spark-down
 
 help: ## list the targets
 	@echo "SwiftLake. Targets (each installs what it needs first):"
@@ -96,6 +96,16 @@ bench-delta: build ## SwiftLake vs delta-rs: Delta snapshot loads and a 10M-row 
 
 bench-delta-write: build ## SwiftLake vs delta-rs: update, delete, MERGE and OPTIMIZE on a 10M-row table; a section of docs/BENCHMARKS.md
 	$(PYTHON) bench/delta_write.py --binary $(BIN) --write-docs docs/BENCHMARKS.md $(BENCH_ARGS)
+
+# Starts (and stops) its own Spark Connect server on 127.0.0.1. PySpark's Spark Connect client
+# needs grpcio, grpcio-status, googleapis-common-protos, zstandard and pandas next to pyspark.
+bench-spark: deps ## our Swift Spark Connect client vs PySpark's: 1M-row transfer, small-query latency; a section of docs/BENCHMARKS.md
+	@scripts/setup-spark.sh >/dev/null
+	@$(PYTHON) -c 'import grpc, grpc_status, google.rpc, zstandard, pandas' 2>/dev/null || \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check 'grpcio>=1.76.0' 'grpcio-status>=1.76.0' \
+		'googleapis-common-protos>=1.71.0' 'zstandard>=0.25.0' 'pandas>=2.2.0,<3'
+	$(SWIFT) build -c release --product swiftlake-spark-bench
+	$(PYTHON) bench/spark_client.py --binary .build/release/swiftlake-spark-bench --write-docs docs/BENCHMARKS.md $(BENCH_ARGS)
 
 clean: ## remove .build and bench/results (keeps the DuckDB, Swagger UI and bench data caches)
 	rm -rf .build bench/results

@@ -100,6 +100,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "swiftlake-bench", dependencies: ["DeltaLake", "SwiftLake", "ObjectStore"], path: "bench/Sources/swiftlake-bench"),
+        .executableTarget(name: "swiftlake-spark-bench", dependencies: ["SparkConnect"], path: "bench/Sources/swiftlake-spark-bench"),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
         .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
