@@ -105,7 +105,8 @@ import Testing
         let remote = try await Self.deltaRows(lake, path, sql: sql)
         #expect(remote == (try await Self.deltaRows(lake, Self.corpus + "/delta-0.8.0-partitioned", sql: sql)))
         #expect(cache.downloads == needed.count)
-        #expect(cache.bytesFetched == needed.reduce(0) { $0 + $1.size })
+        // The footers and `value` chunks of those files (S3RangedReadTests counts them exactly).
+        #expect(cache.bytesFetched > 0 && cache.bytesFetched <= needed.reduce(0) { $0 + $1.size })
 
         let before = cache.bytesFetched
         #expect(try await Self.deltaRows(lake, path, sql: sql) == remote)
@@ -113,11 +114,11 @@ import Testing
         // A relative path resolves against the first root (here local); s3:// outside the roots is refused.
         await expectError(.forbidden) { _ = try await Self.deltaRows(lake, "s3://\(fixture.bucket)/elsewhere/t") }
         await expectError(.forbidden) { _ = try await Self.deltaRows(lake, "s3://other-bucket/lake/t") }
-        // Converting Parquet files in S3 in place is not supported yet and says so, leaving the table alone.
-        let refused = await expectError(.unprocessable) {
+        // Converting what is a Delta table already is a 409, leaving the table alone.
+        let refused = await expectError(.conflict) {
             _ = try await lake.deltaConvert(DeltaConvertRequest(path: path))
         }
-        #expect(refused?.code == "unsupported_s3_operation")
+        #expect(refused?.code == "table_exists")
         #expect(try await Self.deltaRows(lake, path, sql: sql) == remote)
     }
 

@@ -85,14 +85,16 @@ extension Lakehouse {
         let skipping = FileSkipping(snapshot: snapshot)
         let kept = snapshot.activeFiles.filter { skipping.mayMatch($0, predicate) }
 
-        // In S3: the local copies of the kept files, fetched through the cache.
+        // In S3: the local copies of the kept files, fetched through the cache: only their
+        // footers and the chunks of the columns the statement names.
         var lease: S3FileCache.Lease?
         var cached: [String] = []
         if let store = table.store as? S3Store {
             let cache = try requireS3Cache()
             lease = cache.lease()
             let objects = try kept.map { try s3DeltaObject($0.path, size: $0.size, store: store) }
-            cached = try await cache.localFiles(objects, lease: lease!)
+            let reading = await cachedRead(forStatement: statement, schema: snapshot.schema)
+            cached = try await cache.localFiles(objects, reading: reading, lease: lease!)
         }
 
         var files: [(path: String, add: AddFile)] = []

@@ -15,6 +15,12 @@ extension Lakehouse {
     /// - The commit is a `CONVERT` with Spark's parameters (`numFiles`, `partitionedBy`,
     ///   `collectStats`, `sourceFormat`) and `numConvertedFiles`.
     ///
+    /// - In S3 (`s3://` inside an S3 root) the prefix is listed, and schema and statistics
+    ///   come from the files' footers, fetched with ranged reads into the S3 cache (files
+    ///   whose footers lack complete statistics are fetched whole and scanned); version 0 is
+    ///   committed with a conditional PUT, so a concurrent convert or writer cannot be
+    ///   overwritten.
+    ///
     /// - Throws: ``SwiftLakeError``: 409 `table_exists` when `_delta_log` exists; 400 for no
     ///   Parquet files, mismatched schemas, files outside the partition directories, a bad
     ///   partition type or value; 404 for a missing directory.
@@ -22,20 +28,25 @@ extension Lakehouse {
         let started = ContinuousClock.now
         let table = try deltaWriteTable(request.path, create: false)
         let location = table.builder.location
-        guard table.store is LocalStore else {
-            throw SwiftLakeError(.unprocessable, code: "unsupported_s3_operation",
-                "Converting Parquet files in S3 ('\(location)') in place is not supported yet; convert a local directory, or write the files into a new table with /api/delta/write and source_paths.")
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SwiftLakeError.notFound("directory_not_found", "'\(request.path)' is not a directory of Parquet files. Check the path.")
-        }
-        if FileManager.default.fileExists(atPath: location + "/_delta_log") {
-            throw SwiftLakeError(.conflict, code: "table_exists",
-                "'\(request.path)' already has a _delta_log: it is a Delta table (or a failed one). Read or write it as a Delta table; to convert again, remove _delta_log first.")
-        }
         let partitionBy = request.partitionBy ?? [:]
-        let listing = try ParquetDirectoryListing(directory: location, partitionNames: Set(partitionBy.keys))
+        // In S3: listed, and read through the cache from the footers alone (ranged reads).
+        var s3: S3ConvertSource?
+        defer { s3?.lease.release() }
+        let listing: ParquetDirectoryListing
+        if let store = table.store as? S3Store {
+            let source = try await s3ConvertSource(store, location: location, path: request.path, partitionNames: Set(partitionBy.keys))
+            s3 = source
+            listing = source.listing
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw SwiftLakeError.notFound("directory_not_found", "'\(request.path)' is not a directory of Parquet files. Check the path.")
+            }
+            if FileManager.default.fileExists(atPath: location + "/_delta_log") {
+                throw Self.convertTargetIsTable(request.path)
+            }
+            listing = try ParquetDirectoryListing(directory: location, partitionNames: Set(partitionBy.keys))
+        }
         guard !listing.files.isEmpty else {
             throw SwiftLakeError.invalid("no_parquet_files", "'\(request.path)' holds no Parquet files (*.parquet, outside _ and . directories); nothing to convert.")
         }
@@ -43,13 +54,29 @@ extension Lakehouse {
             : try Self.deltaSchema(listing.partitionColumns.map { DeltaColumnSpec(name: $0, type: .string(partitionBy[$0]!)) }).fields
         let files = listing.files
         let absolute = files.map(\.absolute)
-        let (schema, stats) = try await duckdb.withConnection(parquetFiles: absolute) { connection -> (DeltaSchema, [String: (numRecords: Int64, json: String)]) in
+        let footersOnly = s3 != nil
+        let (schema, footerStats) = try await duckdb.withConnection(parquetFiles: absolute) { connection -> (DeltaSchema, [String: (numRecords: Int64, json: String)]?) in
             let dataFields = try Self.unifiedParquetFields(files, excluding: Set(listing.partitionColumns), on: connection)
             let schema = DeltaSchema(fields: dataFields + partitionFields)
             let statistics = FileStatistics(dataFields: dataFields, configuration: [:])
-            let stats = statistics.statistics(from: try connection.query(statistics.query(files: absolute, fileColumn: DataFileWriter.fileColumn)).rows())
-            return (schema, stats)
+            if footersOnly {
+                // Only the footers are cached: their statistics, when they are complete.
+                guard statistics.footerEligible else { return (schema, nil) }
+                return (schema, statistics.statistics(fromFooter: try connection.query(statistics.footerQuery(files: absolute)).rows(), files: absolute))
+            }
+            return (schema, statistics.statistics(from: try connection.query(statistics.query(files: absolute, fileColumn: DataFileWriter.fileColumn)).rows()))
         }
+        var stats = footerStats
+        if stats == nil, let s3 {
+            // Footers without complete statistics: fetch the files whole and scan them.
+            _ = try await requireS3Cache().localFiles(s3.objects, reading: .wholeObject, lease: s3.lease)
+            let fields = schema.fields.filter { !listing.partitionColumns.contains($0.name) }
+            stats = try await duckdb.withConnection(parquetFiles: absolute) { connection in
+                let statistics = FileStatistics(dataFields: fields, configuration: [:])
+                return statistics.statistics(from: try connection.query(statistics.query(files: absolute, fileColumn: DataFileWriter.fileColumn)).rows())
+            }
+        }
+        let fileStats = stats ?? [:]
         var adds: [AddFile] = []
         for file in files {
             do {
@@ -59,7 +86,7 @@ extension Lakehouse {
                     "'\(file.relative)': \(error.message). Give each partition column the type its directory values have in 'partition_by' (e.g. \"string\").")
             }
             adds.append(AddFile(path: PartitionPath.logPath(file.relative), partitionValues: file.partitionValues, size: file.size,
-                                modificationTime: file.modificationTime, dataChange: true, stats: stats[file.absolute]?.json))
+                                modificationTime: file.modificationTime, dataChange: true, stats: fileStats[file.absolute]?.json))
         }
         let metadata = Metadata.newTable(schema: schema, partitionColumns: listing.partitionColumns, configuration: [:])
         let parameters: [String: DeltaLake.JSONValue] = [
@@ -77,11 +104,17 @@ extension Lakehouse {
         let version = try await commitDelta(transaction, metrics: Self.sparkMetrics([("numConvertedFiles", Int64(files.count))],
                                                                                      elapsedMs: (ContinuousClock.now - started).milliseconds),
                                             writer: nil)
-        var result = DeltaConvertResult(version: version, numFiles: files.count, numRows: stats.values.reduce(0) { $0 + $1.numRecords },
+        var result = DeltaConvertResult(version: version, numFiles: files.count, numRows: fileStats.values.reduce(0) { $0 + $1.numRecords },
                                         sizeInBytes: files.reduce(0) { $0 + $1.size }, columns: schema.fields.map(\.name),
                                         partitionColumns: listing.partitionColumns)
         result.elapsedMs = (ContinuousClock.now - started).milliseconds
         return result
+    }
+
+    /// The 409 for converting what is a Delta table already.
+    static func convertTargetIsTable(_ path: String) -> SwiftLakeError {
+        SwiftLakeError(.conflict, code: "table_exists",
+            "'\(path)' already has a _delta_log: it is a Delta table (or a failed one). Read or write it as a Delta table; to convert again, remove _delta_log first.")
     }
 
     /// The Delta fields every file has (DuckDB's types, converted); files whose columns

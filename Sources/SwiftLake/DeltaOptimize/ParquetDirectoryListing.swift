@@ -1,6 +1,8 @@
 import Foundation
+import ObjectStore
 
-/// The Parquet files of a directory to convert to Delta, with their Hive partition values.
+/// The Parquet files of a directory (or an S3 prefix) to convert to Delta, with their Hive
+/// partition values.
 ///
 /// Files and directories whose names start with `_` or `.` are skipped (`_SUCCESS`,
 /// `.crc` files, staging directories), as Spark skips them; so are files not ending in
@@ -11,6 +13,7 @@ struct ParquetDirectoryListing {
     struct File {
         /// The path relative to the directory, as on disk.
         var relative: String
+        /// The local file DuckDB reads (for S3, the cached copy).
         var absolute: String
         /// Partition column → unescaped value (nil: `__HIVE_DEFAULT_PARTITION__`).
         var partitionValues: [String: String?]
@@ -19,15 +22,14 @@ struct ParquetDirectoryListing {
         var modificationTime: Int64
     }
 
-    let files: [File]
+    var files: [File]
     /// The partition columns in directory order.
     let partitionColumns: [String]
 
     /// Lists `directory` for partition columns named `partitionNames` (any order).
     init(directory: String, partitionNames: Set<String>) throws {
         let manager = FileManager.default
-        var found: [File] = []
-        var order: [String]?
+        var classifier = Classifier(partitionNames: partitionNames)
         guard let enumerator = manager.enumerator(atPath: directory) else {
             throw SwiftLakeError.notFound("directory_not_found", "'\(directory)' is not a directory to convert.")
         }
@@ -42,7 +44,39 @@ struct ParquetDirectoryListing {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue,
                   name.lowercased().hasSuffix(".parquet") else { continue }
-            let directories = components.dropLast()
+            let attributes = try manager.attributesOfItem(atPath: absolute)
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            let modified = (attributes[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
+            try classifier.add(relative: next, absolute: absolute, size: size, modificationTime: modified)
+        }
+        files = classifier.files.sorted { $0.relative < $1.relative }
+        partitionColumns = classifier.order ?? partitionNames.sorted()
+    }
+
+    /// The Parquet objects of an S3 listing (paths relative to the table's prefix), with the
+    /// same rules as a directory; `absolute` is left empty for the caller to fill with the
+    /// local copy.
+    init(objects: [ObjectMeta], partitionNames: Set<String>) throws {
+        var classifier = Classifier(partitionNames: partitionNames)
+        for object in objects {
+            let components = object.path.split(separator: "/").map(String.init)
+            guard let name = components.last, name.lowercased().hasSuffix(".parquet"),
+                  !components.contains(where: { $0.hasPrefix("_") || $0.hasPrefix(".") }) else { continue }
+            try classifier.add(relative: object.path, absolute: "", size: object.size, modificationTime: object.lastModifiedMillis)
+        }
+        files = classifier.files.sorted { $0.relative < $1.relative }
+        partitionColumns = classifier.order ?? partitionNames.sorted()
+    }
+
+    /// Reads partition values from each file's directories and checks them against the
+    /// partition columns and the other files'.
+    private struct Classifier {
+        let partitionNames: Set<String>
+        var files: [File] = []
+        var order: [String]?
+
+        mutating func add(relative next: String, absolute: String, size: Int64, modificationTime: Int64) throws {
+            let directories = next.split(separator: "/").map(String.init).dropLast()
             var values: [String: String?] = [:]
             var columns: [String] = []
             for part in directories {
@@ -71,12 +105,7 @@ struct ParquetDirectoryListing {
                 }
                 order = columns
             }
-            let attributes = try manager.attributesOfItem(atPath: absolute)
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-            let modified = (attributes[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
-            found.append(File(relative: next, absolute: absolute, partitionValues: values, size: size, modificationTime: modified))
+            files.append(File(relative: next, absolute: absolute, partitionValues: values, size: size, modificationTime: modificationTime))
         }
-        files = found.sorted { $0.relative < $1.relative }
-        partitionColumns = order ?? partitionNames.sorted()
     }
 }

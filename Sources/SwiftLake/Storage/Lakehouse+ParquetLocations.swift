@@ -20,8 +20,11 @@ extension Lakehouse {
 
     /// The one Parquet file a request names, as a local path DuckDB can read (an `s3://`
     /// object is fetched through the S3 cache and held by `lease`), and the name results
-    /// report it by. A directory, prefix or glob is a 400 naming `operation`.
-    func singleParquetFile(_ path: String, operation: String, lease: inout S3FileCache.Lease?) async throws -> (local: String, reported: String) {
+    /// report it by. Of an `s3://` object, only what `reading` needs is fetched (e.g.
+    /// ``CachedRead/parquetFooter`` for metadata). A directory, prefix or glob is a 400
+    /// naming `operation`.
+    func singleParquetFile(_ path: String, operation: String, reading: CachedRead = .wholeObject,
+                           lease: inout S3FileCache.Lease?) async throws -> (local: String, reported: String) {
         guard let location = try roots.s3Location(path) else {
             let file = try roots.existing(path)
             guard !FileManager.default.isDirectory(file) else {
@@ -38,6 +41,6 @@ extension Lakehouse {
         let cache = try requireS3Cache()
         let held = lease ?? cache.lease()
         lease = held
-        return (try await cache.localFile(object, lease: held), url)
+        return (try await cache.localFile(object, reading: reading, lease: held), url)
     }
 }

@@ -83,8 +83,9 @@ extension Lakehouse {
 
     /// The local files of a request's Parquet `paths`: local paths as ``DataRoots/parquetFiles(_:)``
     /// gives them, `s3://` files, directories and globs listed and fetched through the cache
-    /// (held by `lease`). Order and de-duplication as for local paths.
-    func parquetFiles(_ paths: [String], lease: inout S3FileCache.Lease?) async throws -> [String] {
+    /// (held by `lease`; of each object what `reading` needs, e.g. the columns a query names,
+    /// ``cachedRead(forStatement:physicalNames:)``). Order and de-duplication as for local paths.
+    func parquetFiles(_ paths: [String], reading: CachedRead = .wholeObject, lease: inout S3FileCache.Lease?) async throws -> [String] {
         guard !roots.s3Roots.isEmpty, try paths.contains(where: { try roots.s3Location($0) != nil }) else {
             return try roots.parquetFiles(paths)
         }
@@ -95,7 +96,7 @@ extension Lakehouse {
         for path in paths {
             if let location = try roots.s3Location(path) {
                 let objects = try await s3ParquetObjects(path, location: location)
-                files += try await cache.localFiles(objects, lease: held)
+                files += try await cache.localFiles(objects, reading: reading, lease: held)
             } else {
                 files += try roots.parquetFiles([path])
             }

@@ -37,19 +37,35 @@ public struct S3CachedObject: Sendable {
     }
 }
 
-/// A local directory holding whole copies of S3 objects, so that DuckDB (which cannot read
-/// S3 here) reads them as local files.
+/// What of an object a request reads, so the cache fetches only that.
+public enum CachedRead: Sendable, Hashable {
+    /// Every byte (files DuckDB reads whole, Delta checkpoints, files being rewritten).
+    case wholeObject
+    /// A Parquet file of which only these top-level columns (case-insensitive) are read: its
+    /// footer and those columns' chunks are fetched, the rest of the file stays a hole. An
+    /// empty set is the footer alone (schema, metadata, statistics).
+    case parquetColumns(Set<String>)
+
+    /// The footer of a Parquet file and nothing else.
+    public static let parquetFooter = CachedRead.parquetColumns([])
+}
+
+/// A local directory holding copies of S3 objects, so that DuckDB (which cannot read S3
+/// here) reads them as local files. A copy may be sparse: a file of the object's full size
+/// that holds only the byte ranges a request reads (a Parquet footer and the chunks of the
+/// columns a query projects, ``CachedRead``); DuckDB never reads the holes.
 ///
 /// - Files are keyed by bucket, key, size and version (ETag or modification time where the
 ///   object may change), so a rewritten object is a different file.
-/// - A download streams to a temporary file beside the target and is renamed into place, so
-///   a file in the cache is always complete. Concurrent requests for one object share one
-///   download.
-/// - The directory is bounded (``maxBytes``): after each download the least recently used
-///   files are deleted until it fits again, except files leased by a running request
-///   (``Lease``). A lease ends when the request's query is open; a file evicted after that
-///   stays readable through DuckDB's open handle.
-/// - Files already in the directory (from an earlier process) are reused.
+/// - The cache tracks which ranges each file holds, in memory and in a sidecar file
+///   (`<hash>.ranges`, written after the bytes and naming the data file's inode), so a later
+///   request fetches only what is missing and a later process reuses what is there. A range
+///   is marked held only once it is written, and fetches into one file run one at a time,
+///   so no request sees a half-written range.
+/// - The directory is bounded (``maxBytes``, counting the bytes held): after each fetch the
+///   least recently used files are deleted until it fits again, except files leased by a
+///   running request (``Lease``). A lease ends when the request's query is open; a file
+///   evicted after that stays readable through DuckDB's open handle.
 /// - A file lives at `<hash of bucket, key, size, version>/<key>`, so Hive partition
 ///   directories in the key read as they do locally.
 /// - ``bytesFetched`` and ``downloads`` count what came from S3 (tests, metrics).
@@ -60,14 +76,19 @@ public final class S3FileCache: Sendable {
     public let maxBytes: Int64
 
     struct Entry {
-        var size: Int64
+        /// Bytes held (``ranges``'s size); what counts against ``maxBytes``.
+        var size: Int64 = 0
+        var ranges = ByteRanges()
         var lastUsed: UInt64
-        var leases: Int
+        var leases: Int = 0
+        /// Whether the (possibly all-hole) file exists.
+        var onDisk = false
     }
 
     struct State {
         var entries: [String: Entry] = [:]
-        var inFlight: [String: Task<Int64, any Error>] = [:]
+        /// The fetch writing into a file now; at most one per file.
+        var inFlight: [String: Task<Void, any Error>] = [:]
         var total: Int64 = 0
         var clock: UInt64 = 0
         var bytesFetched: Int64 = 0
@@ -75,7 +96,7 @@ public final class S3FileCache: Sendable {
         var hits = 0
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// A cache in `directory` (created if missing) of at most `maxBytes`.
     public init(directory: String, maxBytes: Int64 = 10 << 30) throws {
@@ -83,42 +104,26 @@ public final class S3FileCache: Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         self.directory = DataRoots.realPath(directory) ?? directory
         self.maxBytes = max(0, maxBytes)
-        // Index what an earlier process left, oldest first. Another process may share the
-        // directory (several CLI commands at once): its downloads in progress are written to
-        // all the time, so only partial downloads untouched for 10 minutes are abandoned ones.
-        var found: [(name: String, size: Int64, modified: Date)] = []
-        for name in (FileManager.default.subpaths(atPath: self.directory) ?? []) {
-            let full = self.directory + "/" + name
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
-                  attributes[.type] as? FileAttributeType == .typeRegular else { continue }
-            if name.contains(".download-") {
-                if let modified = attributes[.modificationDate] as? Date, modified.timeIntervalSinceNow < -600 {
-                    try? FileManager.default.removeItem(atPath: full)
-                }
-                continue
-            }
-            found.append((name, (attributes[.size] as? NSNumber)?.int64Value ?? 0,
-                          attributes[.modificationDate] as? Date ?? .distantPast))
-        }
+        let found = indexExistingFiles()
         state.withLock { state in
             for file in found.sorted(by: { $0.modified < $1.modified }) {
                 state.clock += 1
-                state.entries[file.name] = Entry(size: file.size, lastUsed: state.clock, leases: 0)
-                state.total += file.size
+                state.entries[file.name] = Entry(size: file.ranges.byteCount, ranges: file.ranges, lastUsed: state.clock, onDisk: true)
+                state.total += file.ranges.byteCount
             }
         }
     }
 
     /// Bytes downloaded from S3 since the cache was created.
     public var bytesFetched: Int64 { state.withLock { $0.bytesFetched } }
-    /// Objects downloaded from S3 since the cache was created.
+    /// Requests (one object each) that fetched bytes from S3 since the cache was created.
     public var downloads: Int { state.withLock { $0.downloads } }
-    /// Requests served from files already cached.
+    /// Requests served from bytes already cached.
     public var hits: Int { state.withLock { $0.hits } }
     /// Bytes the cache holds now.
     public var totalBytes: Int64 { state.withLock { $0.total } }
     /// Files the cache holds now.
-    public var fileCount: Int { state.withLock { $0.entries.count } }
+    public var fileCount: Int { state.withLock { $0.entries.values.filter(\.onDisk).count } }
 
     /// Files a request uses; they are not evicted until ``release()`` (or deinit).
     public final class Lease: Sendable {
@@ -142,9 +147,10 @@ public final class S3FileCache: Sendable {
     /// A new, empty lease.
     public func lease() -> Lease { Lease(cache: self) }
 
-    /// The local copies of `objects`, in order, downloading (up to `concurrency` at a time)
-    /// those not cached yet; every file is held by `lease`.
-    public func localFiles(_ objects: [S3CachedObject], lease: Lease, concurrency: Int = 8) async throws -> [String] {
+    /// The local copies of `objects`, in order, fetching (up to `concurrency` objects at a
+    /// time) what `reading` needs and is not cached yet; every file is held by `lease`.
+    public func localFiles(_ objects: [S3CachedObject], reading: CachedRead = .wholeObject, lease: Lease,
+                           concurrency: Int = 8) async throws -> [String] {
         var result = [String](repeating: "", count: objects.count)
         try await withThrowingTaskGroup(of: (Int, String).self) { group in
             var next = 0
@@ -152,7 +158,7 @@ public final class S3FileCache: Sendable {
                 guard next < objects.count else { return }
                 let index = next, object = objects[index]
                 next += 1
-                group.addTask { (index, try await self.localFile(object, lease: lease)) }
+                group.addTask { (index, try await self.localFile(object, reading: reading, lease: lease)) }
             }
             for _ in 0..<max(1, concurrency) { start() }
             while let (index, path) = try await group.next() {
@@ -163,65 +169,72 @@ public final class S3FileCache: Sendable {
         return result
     }
 
-    /// The local copy of `object`, downloaded if not cached yet; held by `lease`.
-    public func localFile(_ object: S3CachedObject, lease: Lease) async throws -> String {
+    /// The local copy of `object`, holding at least what `reading` needs (fetched if not
+    /// cached yet); held by `lease`.
+    public func localFile(_ object: S3CachedObject, reading: CachedRead = .wholeObject, lease: Lease) async throws -> String {
         let name = Self.fileName(object)
         let path = directory + "/" + name
-        enum Step { case hit, wait(Task<Int64, any Error>) }
-        let step: Step = state.withLock { state in
+        let present = access(path, F_OK) == 0
+        state.withLock { state in
             // Leased as soon as looked up, so eviction cannot race the caller.
             lease.names.withLock { $0.append(name) }
             state.clock += 1
-            if var entry = state.entries[name] {
-                entry.lastUsed = state.clock
-                entry.leases += 1
-                state.entries[name] = entry
-                state.hits += 1
-                return .hit
+            var entry = state.entries[name] ?? Entry(lastUsed: state.clock)
+            if entry.onDisk, !present, state.inFlight[name] == nil {
+                // Removed behind our back (another process): forget what it held.
+                state.total -= entry.size
+                entry = Entry(lastUsed: state.clock)
             }
-            if let task = state.inFlight[name] { return .wait(task) }
-            let task = Task<Int64, any Error> {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                        withIntermediateDirectories: true)
-                return try await object.store.download(object.path, to: path)
-            }
-            state.inFlight[name] = task
-            return .wait(task)
+            entry.lastUsed = state.clock
+            entry.leases += 1
+            state.entries[name] = entry
         }
-        switch step {
-        case .hit:
-            if FileManager.default.fileExists(atPath: path) { return path }
-            // Removed behind our back: forget it and fetch again.
-            state.withLock { state in
-                if let entry = state.entries.removeValue(forKey: name) { state.total -= entry.size }
-            }
-            lease.names.withLock { names in if let i = names.lastIndex(of: name) { names.remove(at: i) } }
-            return try await localFile(object, lease: lease)
-        case .wait(let task):
+        do {
             let size: Int64
-            do {
-                size = try await task.value
-            } catch {
-                state.withLock { state in
-                    if state.inFlight[name] == task { state.inFlight[name] = nil }
-                }
-                lease.names.withLock { names in if let i = names.lastIndex(of: name) { names.remove(at: i) } }
-                throw SwiftLakeError.objectStore(error, url: object.url)
+            if let known = object.size {
+                size = known
+            } else if let meta = try await object.store.head(object.path) {
+                size = meta.size
+            } else {
+                throw ObjectStoreError(code: .notFound, message: "no such object", path: object.path)
+            }
+            let fetched: Bool
+            switch reading {
+            case .wholeObject:
+                fetched = try await ensure(ByteRanges([0..<size]), of: object, size: size, name: name)
+            case .parquetColumns(let columns):
+                fetched = try await ensureParquet(columns: columns, of: object, size: size, name: name)
             }
             state.withLock { state in
-                if state.inFlight[name] == task {
-                    state.inFlight[name] = nil
-                    state.downloads += 1
-                    state.bytesFetched += size
-                    state.total += size
-                    state.entries[name] = Entry(size: size, lastUsed: state.clock, leases: 0)
-                }
-                state.clock += 1
-                state.entries[name]?.lastUsed = state.clock
-                state.entries[name]?.leases += 1
+                if fetched { state.downloads += 1 } else { state.hits += 1 }
             }
-            evict()
-            return path
+        } catch {
+            throw SwiftLakeError.objectStore(error, url: object.url)
+        }
+        evict()
+        return path
+    }
+
+    /// Makes the file `name` hold `wanted` of `object`, fetching what it lacks; whether this
+    /// call fetched anything. Fetches into one file run one at a time.
+    func ensure(_ wanted: ByteRanges, of object: S3CachedObject, size: Int64, name: String) async throws -> Bool {
+        var fetched = false
+        while true {
+            let task: Task<Void, any Error>? = state.withLock { state in
+                let entry = state.entries[name] ?? Entry(lastUsed: state.clock)
+                let missing = wanted.subtracting(entry.ranges)
+                if missing.isEmpty, entry.onDisk { return nil }
+                if let running = state.inFlight[name] { return running }
+                let held = entry.ranges
+                let task = Task<Void, any Error> {
+                    try await self.fetch(missing, of: object, size: size, name: name, held: held)
+                }
+                state.inFlight[name] = task
+                fetched = true
+                return task
+            }
+            guard let task else { return fetched }
+            try await task.value
         }
     }
 
@@ -240,6 +253,10 @@ public final class S3FileCache: Sendable {
         state.withLock { state in
             for name in names where state.entries[name] != nil {
                 state.entries[name]!.leases = max(0, state.entries[name]!.leases - 1)
+                // A lookup whose fetch failed before creating anything leaves nothing behind.
+                if state.entries[name]!.leases == 0, !state.entries[name]!.onDisk, state.inFlight[name] == nil {
+                    state.entries[name] = nil
+                }
             }
         }
         evict()
@@ -250,7 +267,8 @@ public final class S3FileCache: Sendable {
         let victims = state.withLock { state -> [String] in
             guard state.total > maxBytes else { return [] }
             var victims: [String] = []
-            for (name, entry) in state.entries.filter({ $0.value.leases == 0 }).sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            for (name, entry) in state.entries.filter({ $0.value.leases == 0 && state.inFlight[$0.key] == nil })
+                .sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 guard state.total > maxBytes else { break }
                 state.entries[name] = nil
                 state.total -= entry.size
@@ -261,9 +279,11 @@ public final class S3FileCache: Sendable {
         for name in victims { remove(name) }
     }
 
-    /// Deletes the cached file `name` and the directories it leaves empty.
-    private func remove(_ name: String) {
+    /// Deletes the cached file `name`, then its sidecar (in that order: a data file without
+    /// its sidecar is never trusted), and the directories it leaves empty.
+    func remove(_ name: String) {
         unlink(directory + "/" + name)
+        unlink(sidecarPath(name))
         var parent = (name as NSString).deletingLastPathComponent
         while !parent.isEmpty, rmdir(directory + "/" + parent) == 0 {
             parent = (parent as NSString).deletingLastPathComponent

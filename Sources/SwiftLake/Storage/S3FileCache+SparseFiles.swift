@@ -1,0 +1,186 @@
+import Foundation
+import NIOCore
+import ObjectStore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The cache's files on disk: sparse copies written range by range, and the sidecar that
+/// says which ranges a copy holds.
+///
+/// The sidecar `<hash>.ranges` (beside the `<hash>/` directory of the copy) reads
+/// `swiftlake-cache-ranges 1`, then `inode <n>`, `size <object size>` and one
+/// `<start> <end>` line per held range. It is replaced atomically after the bytes it
+/// names are written, and it is only trusted while the data file has that inode and size,
+/// so a copy that another process deleted and re-created is never mistaken for a full one.
+extension S3FileCache {
+    /// How old an untracked file must be before a starting cache deletes it: younger ones may
+    /// belong to another process's fetch in progress.
+    static let abandonedAfter: TimeInterval = 600
+
+    /// Fetches `missing` of `object` into its sparse copy `name` (created at the object's full
+    /// `size` if new), then records them as held (in the sidecar, then in memory). `held` is
+    /// what the copy held before; only this fetch changes it meanwhile.
+    func fetch(_ missing: ByteRanges, of object: S3CachedObject, size: Int64, name: String, held: ByteRanges) async throws {
+        let path = directory + "/" + name
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw Self.ioError("cannot open \(path)", object) }
+            defer { close(descriptor) }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0 else { throw Self.ioError("cannot stat \(path)", object) }
+            if Int64(status.st_size) != size, ftruncate(descriptor, off_t(size)) != 0 {
+                throw Self.ioError("cannot size \(path) to \(size) bytes", object)
+            }
+            var fetched: Int64 = 0
+            // Ranges a few KiB apart are fetched as one: one request instead of two.
+            for range in missing.coalesced(gap: 64 << 10).ranges {
+                fetched += try await object.store.withObjectStream(object.path, range: range) { stream in
+                    var offset = range.lowerBound
+                    for try await chunk in stream {
+                        try Self.write(chunk, to: descriptor, at: offset, object: object)
+                        offset += Int64(chunk.readableBytes)
+                    }
+                    guard offset == range.upperBound else {
+                        throw ObjectStoreError(code: .io,
+                            message: "bytes \(range.lowerBound)-\(range.upperBound - 1) of '\(object.path)' ended after \(offset - range.lowerBound) bytes; the connection broke or the object changed, try again",
+                            path: object.path)
+                    }
+                    return range.upperBound - range.lowerBound
+                }
+            }
+            var now = held
+            for range in missing.coalesced(gap: 64 << 10).ranges { now.insert(range) }
+            try writeSidecar(name, ranges: now, inode: UInt64(status.st_ino), size: size)
+            state.withLock { state in
+                state.inFlight[name] = nil
+                state.bytesFetched += fetched
+                guard var entry = state.entries[name] else { return }
+                state.total += now.byteCount - entry.size
+                entry.ranges = now
+                entry.size = now.byteCount
+                entry.onDisk = true
+                state.entries[name] = entry
+            }
+        } catch {
+            state.withLock { $0.inFlight[name] = nil }
+            throw error
+        }
+    }
+
+    /// The bytes `range` of the cached copy `name`; only ranges it holds.
+    func readLocal(_ name: String, range: Range<Int64>) throws -> [UInt8] {
+        let path = directory + "/" + name
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ObjectStoreError(code: .io, message: "cannot open cached \(path): \(String(cString: strerror(errno)))", path: path)
+        }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: Int(range.count))
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(range.lowerBound) + off_t(done))
+            }
+            guard count > 0 else {
+                throw ObjectStoreError(code: .io, message: "cannot read cached \(path): \(String(cString: strerror(errno)))", path: path)
+            }
+            done += count
+        }
+        return bytes
+    }
+
+    /// The sidecar of the copy `name`: `<hash>.ranges` in the cache directory.
+    func sidecarPath(_ name: String) -> String {
+        directory + "/" + (name.split(separator: "/", maxSplits: 1).first.map(String.init) ?? name) + ".ranges"
+    }
+
+    private func writeSidecar(_ name: String, ranges: ByteRanges, inode: UInt64, size: Int64) throws {
+        var text = "swiftlake-cache-ranges 1\ninode \(inode)\nsize \(size)\n"
+        for range in ranges.ranges { text += "\(range.lowerBound) \(range.upperBound)\n" }
+        let path = sidecarPath(name)
+        let temporary = path + ".tmp-" + UUID().uuidString.lowercased()
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+            throw ObjectStoreError(code: .io, message: "cannot write \(temporary)", path: temporary)
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw ObjectStoreError(code: .io, message: "cannot rename \(temporary): \(String(cString: strerror(errno)))", path: path)
+        }
+    }
+
+    /// The ranges the sidecar of `name` records, if it describes the data file as it is now.
+    private func sidecarRanges(_ name: String) -> ByteRanges? {
+        guard let text = try? String(contentsOfFile: sidecarPath(name), encoding: .utf8) else { return nil }
+        var lines = text.split(separator: "\n").makeIterator()
+        guard lines.next() == "swiftlake-cache-ranges 1",
+              let inodeLine = lines.next(), inodeLine.hasPrefix("inode "), let inode = UInt64(inodeLine.dropFirst(6)),
+              let sizeLine = lines.next(), sizeLine.hasPrefix("size "), let size = Int64(sizeLine.dropFirst(5)) else { return nil }
+        var status = stat()
+        guard stat(directory + "/" + name, &status) == 0, UInt64(status.st_ino) == inode, Int64(status.st_size) == size else { return nil }
+        var ranges = ByteRanges()
+        while let line = lines.next() {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let start = Int64(parts[0]), let end = Int64(parts[1]), 0 <= start, start <= end, end <= size else { return nil }
+            ranges.insert(start..<end)
+        }
+        return ranges
+    }
+
+    /// The copies an earlier process left, with the ranges their sidecars vouch for. Files
+    /// no sidecar vouches for (a crash mid-fetch, an older cache format), stray sidecars and
+    /// temporary files are deleted once they are ``abandonedAfter`` old; younger ones may be
+    /// another process's work in progress and are left alone.
+    func indexExistingFiles() -> [(name: String, ranges: ByteRanges, modified: Date)] {
+        var found: [(name: String, ranges: ByteRanges, modified: Date)] = []
+        var dataDirectories = Set<String>()
+        var sidecars: [(String, Date)] = []
+        for name in (FileManager.default.subpaths(atPath: directory) ?? []) {
+            let full = directory + "/" + name
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
+                  attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+            let modified = attributes[.modificationDate] as? Date ?? .distantPast
+            let abandoned = modified.timeIntervalSinceNow < -Self.abandonedAfter
+            if name.contains(".download-") || name.contains(".ranges.tmp-") {
+                if abandoned { unlink(full) }
+                continue
+            }
+            if !name.contains("/"), name.hasSuffix(".ranges") {
+                sidecars.append((name, modified))
+                continue
+            }
+            dataDirectories.insert(String(name.split(separator: "/").first ?? ""))
+            if let ranges = sidecarRanges(name) {
+                found.append((name, ranges, modified))
+            } else if abandoned {
+                unlink(full)
+            }
+        }
+        for (sidecar, modified) in sidecars where !dataDirectories.contains(String(sidecar.dropLast(7)))
+            && modified.timeIntervalSinceNow < -Self.abandonedAfter {
+            unlink(directory + "/" + sidecar)
+        }
+        return found
+    }
+
+    private static func write(_ chunk: ByteBuffer, to descriptor: Int32, at offset: Int64, object: S3CachedObject) throws {
+        try chunk.withUnsafeReadableBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let count = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+                guard count > 0 else { throw ioError("cannot write the cached copy", object) }
+                done += count
+            }
+        }
+    }
+
+    private static func ioError(_ message: String, _ object: S3CachedObject) -> ObjectStoreError {
+        ObjectStoreError(code: .io, message: "\(message): \(String(cString: strerror(errno))); check the S3 cache directory's space and permissions",
+                         path: object.path)
+    }
+}
