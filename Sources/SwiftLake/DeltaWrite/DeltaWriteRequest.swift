@@ -49,10 +49,12 @@ public struct DeltaWriteRequest: Codable, Sendable {
     public var properties: [String: String]?
     /// The target size of each data file in bytes (default: `delta.targetFileSize`, else 128 MiB).
     public var targetFileSize: Int64?
+    /// The engine that reads the source and writes the files; `auto` when absent.
+    public var engine: EngineChoice?
 
     enum CodingKeys: String, CodingKey {
         case path, mode, rows, sourcePaths = "source_paths", sourceDelta = "source_delta", sql, partitionColumns = "partition_columns"
-        case replaceWhere = "replace_where", mergeSchema = "merge_schema", properties, targetFileSize = "target_file_size"
+        case replaceWhere = "replace_where", mergeSchema = "merge_schema", properties, targetFileSize = "target_file_size", engine
     }
 
     /// Creates a request.
@@ -100,6 +102,7 @@ extension DeltaWriteRequest {
         mergeSchema = try container.decodeIfPresent(Bool.self, forKey: .mergeSchema)
         properties = try container.decodeIfPresent([String: String].self, forKey: .properties)
         targetFileSize = try container.decodeIfPresent(Int64.self, forKey: .targetFileSize)
+        engine = try container.decodeIfPresent(EngineChoice.self, forKey: .engine)
 
         if let partitionBy = try aliases.decodeIfPresent([String].self, forKey: .partitionBy) {
             if let partitionColumns, partitionColumns != partitionBy {

@@ -28,6 +28,8 @@ public struct DeltaWriteResult: Codable, Sendable, Hashable {
     public var bytesRemoved: Int64 = 0
     /// Time taken, in milliseconds.
     public var elapsedMs: Double = 0
+    /// The engine that did the work: `duckdb` or `spark`.
+    public var engine: String = DuckDBEngine.name
     /// The commit's `operationMetrics` under Spark's names (`numFiles`, `numOutputRows`,
     /// `numDeletedRows`, `numUpdatedRows`, `numCopiedRows`, …); empty when nothing was committed.
     public var metrics: [String: Int64] = [:]
@@ -36,7 +38,7 @@ public struct DeltaWriteResult: Codable, Sendable, Hashable {
         case version, operation, committed, rowsInserted = "rows_inserted", rowsUpdated = "rows_updated"
         case rowsDeleted = "rows_deleted", rowsCopied = "rows_copied", filesAdded = "files_added"
         case filesRemoved = "files_removed", bytesAdded = "bytes_added", bytesRemoved = "bytes_removed"
-        case elapsedMs = "elapsed_ms", metrics
+        case elapsedMs = "elapsed_ms", metrics, engine
     }
 
     /// Creates a result.

@@ -18,6 +18,7 @@ extension Lakehouse {
     /// (``DeletionVectorMarking``), and the metrics add `numDeletionVectorsAdded/Removed/Updated`.
     /// Rows already deleted by a file's vector are never counted nor copied back.
     public func deltaDelete(_ request: DeltaDeleteRequest, progress: ProgressHandler? = nil) async throws -> DeltaWriteResult {
+        if let result = try await deltaDeleteOnSpark(request) { return result }
         let started = ContinuousClock.now
         let table = try deltaWriteTable(request.path, create: false)
         guard let snapshot = try await latestSnapshotIfExists(table) else {

@@ -17,6 +17,7 @@ extension Lakehouse {
     /// files); in their old files they are marked deleted by new deletion vectors
     /// (``DeletionVectorMarking``) instead of the files being rewritten, and no rows are copied.
     public func deltaUpdate(_ request: DeltaUpdateRequest, progress: ProgressHandler? = nil) async throws -> DeltaWriteResult {
+        if let result = try await deltaUpdateOnSpark(request) { return result }
         let started = ContinuousClock.now
         guard !request.updates.isEmpty else {
             throw SwiftLakeError.invalid("nothing_to_do", "Give at least one column to set in 'updates', e.g. {\"price\": \"price * 1.1\"}.")

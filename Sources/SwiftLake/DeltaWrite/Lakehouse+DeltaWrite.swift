@@ -20,6 +20,7 @@ extension Lakehouse {
     /// The commit is a `WRITE` with Spark's parameters (`mode`, `partitionBy`, `predicate`)
     /// and metrics (`numFiles`, `numOutputRows`, `numOutputBytes`, `numRemovedFiles`, …).
     public func deltaWrite(_ request: DeltaWriteRequest, progress: ProgressHandler? = nil) async throws -> DeltaWriteResult {
+        if let result = try await deltaWriteOnSpark(request) { return result }
         let started = ContinuousClock.now
         let mode = request.mode ?? .append
         if request.replaceWhere != nil && mode != .overwrite {

@@ -114,6 +114,45 @@ public final class SparkEngine: Sendable {
         }
     }
 
+    /// Runs `query` over `sources` and returns all its rows: for small answers (counts,
+    /// checks), not for results a client streams.
+    func collect(_ query: String, sources: [SparkFileSource]) async throws -> [[Value]] {
+        try await mappingErrors {
+            var rows: [[Value]] = []
+            for try await batch in client.sql(query, sources: sources, tags: ["swiftlake"]) {
+                for row in batch.rows { rows.append(row.map(Value.init(spark:))) }
+            }
+            return rows
+        }
+    }
+
+    /// The schema of `query`'s result over `sources`, without running it.
+    func schema(of query: String, sources: [SparkFileSource]) async throws -> SparkDataType {
+        try await mappingErrors { try await client.schema(of: query, sources: sources) }
+    }
+
+    /// Writes the rows of `query` over `sources` as Snappy Parquet files into `directory`
+    /// (which must not exist yet), in Hive directories of `partitionBy`, and waits for the
+    /// write to finish.
+    func writeParquet(_ query: String, sources: [SparkFileSource], to directory: String, partitionBy: [String]) async throws {
+        try await mappingErrors {
+            try await client.write(query, sources: sources, to: directory, format: "parquet", partitionBy: partitionBy,
+                                   mode: .errorIfExists, options: ["compression": "snappy"], tags: ["swiftlake"])
+        }
+    }
+
+    /// Runs `body` with the session prepared, translating Spark's errors.
+    private func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            try await prepareSession()
+            return try await body()
+        } catch {
+            let mapped = (error as? SwiftLakeError) ?? SwiftLakeError(spark: error, remote: remote)
+            noteFailure(mapped)
+            throw mapped
+        }
+    }
+
     /// The engine's state for `/api/health`: whether the server answers (within `wait`), and
     /// its Spark version.
     public func status(wait: Duration = .seconds(3)) async -> EngineStatus {

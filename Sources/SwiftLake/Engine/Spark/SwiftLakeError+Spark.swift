@@ -1,3 +1,4 @@
+import Foundation
 import SparkConnect
 
 extension SwiftLakeError {
@@ -28,8 +29,9 @@ extension SwiftLakeError {
             }
             return
         }
-        let label = server.errorClass.map { "[\($0)] " } ?? ""
-        let message = Self.firstParagraph(server.message)
+        let message = Self.firstLine(server.message)
+        // Spark's message usually starts with its error class already.
+        let label = server.errorClass.map { message.hasPrefix("[\($0)]") ? "" : "[\($0)] " } ?? ""
         let state = server.sqlState ?? ""
         if server.errorClass == "PATH_NOT_FOUND" || message.contains("PATH_NOT_FOUND") {
             self.init(.notFound, code: "file_not_found", "\(label)\(message)")
@@ -41,10 +43,11 @@ extension SwiftLakeError {
         }
     }
 
-    /// Spark's message up to its first blank line (the rest is a plan or a stack trace).
-    private static func firstParagraph(_ message: String) -> String {
+    /// Spark's message without what follows its first line (the analyzed plan or a stack
+    /// trace, which name internal relations and say nothing to the user).
+    private static func firstLine(_ message: String) -> String {
         let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let blank = trimmed.range(of: "\n\n") else { return trimmed }
-        return String(trimmed[..<blank.lowerBound])
+        guard let end = trimmed.firstIndex(of: "\n") else { return trimmed }
+        return String(trimmed[..<end]).trimmingCharacters(in: CharacterSet(charactersIn: "; "))
     }
 }

@@ -1,0 +1,164 @@
+import DeltaLake
+import Foundation
+import SparkConnect
+
+extension Lakehouse {
+    /// The write on Spark, when the request's engine choice picks Spark (`spark`, or `auto`
+    /// with a source larger than the threshold); `nil` when it picks DuckDB.
+    ///
+    /// Spark reads the source (`source_paths`, `source_delta`, or `sql` alone) and writes the
+    /// data files; SwiftLake checks the schema, NOT NULL columns and CHECK constraints,
+    /// computes each file's statistics and commits, exactly as for DuckDB. Modes `append`,
+    /// `overwrite`, `error` and `ignore`; `merge_schema` adds new columns. Not yet on Spark
+    /// (422): JSON `rows`, `replace_where`, tables with deletion vectors or column mapping,
+    /// tables in S3.
+    func deltaWriteOnSpark(_ request: DeltaWriteRequest) async throws -> DeltaWriteResult? {
+        guard spark != nil, request.engine != .duckdb else { return nil }
+        let started = ContinuousClock.now
+        // The source, as Spark sources and a definition of `t`.
+        var sources: [SparkFileSource] = []
+        var definition: String?
+        var sourceBytes: Int64 = 0
+        if let delta = request.sourceDelta {
+            let sourceTable = try deltaReadTable(delta.path)
+            try Self.requireLocalForSpark(sourceTable)
+            let snapshot = try await deltaSnapshot(sourceTable, version: delta.version, timestamp: nil)
+            let scan = try SparkDeltaScan(snapshot: snapshot, files: snapshot.activeFiles)
+            (sources, definition) = (scan.sources, scan.table)
+            sourceBytes = snapshot.activeFiles.reduce(0) { $0 + $1.size }
+        } else if let paths = request.sourcePaths {
+            let files = try roots.parquetFiles(paths)
+            sources = [Self.sparkParquetSource(files)]
+            sourceBytes = Self.totalSize(files)
+        }
+        guard case .spark(let spark) = try selectEngine(request.engine, bytesToScan: sourceBytes) else { return nil }
+        func refuse(_ what: String) -> SwiftLakeError {
+            SwiftLakeError(.unprocessable, code: "engine_unsupported",
+                           "The Spark engine does not write \(what) yet. Send this write with \"engine\": \"duckdb\" (or \"auto\").")
+        }
+        if request.rows != nil { throw refuse("JSON 'rows' (give 'source_paths', 'source_delta' or 'sql')") }
+        if request.replaceWhere != nil { throw refuse("with 'replace_where'") }
+        if request.sourceDelta != nil && request.sourcePaths != nil {
+            throw SwiftLakeError.invalid("conflicting_fields", "Give the data in one of 'rows', 'source_paths' and 'source_delta', not several.")
+        }
+        guard request.sourceDelta != nil || request.sourcePaths != nil || request.sql != nil else {
+            throw SwiftLakeError.invalid("missing_data", "Give the data to write in 'source_paths' (Parquet files) or 'source_delta' (a Delta table), optionally reshaped by 'sql' (a SELECT … FROM t), or give 'sql' alone.")
+        }
+        let statement = SparkEngine.trimmed(request.sql ?? "SELECT * FROM t")
+
+        let mode = request.mode ?? .append
+        let table = try deltaWriteTable(request.path, create: true)
+        try Self.requireLocalForSpark(table)
+        let snapshot = try await latestSnapshotIfExists(table)
+        if let snapshot {
+            if mode == .error {
+                throw SwiftLakeError(.conflict, code: "table_exists",
+                    "A Delta table already exists at '\(request.path)' (version \(snapshot.version)) and \"mode\" is \"error\". Use append or overwrite.")
+            }
+            if mode == .ignore {
+                var result = DeltaWriteResult(version: snapshot.version, operation: "WRITE", committed: false)
+                result.elapsedMs = (ContinuousClock.now - started).milliseconds
+                return result
+            }
+            if let wanted = request.partitionColumns, wanted != snapshot.metadata.partitionColumns {
+                throw SwiftLakeError.invalid("partition_mismatch",
+                    "The table is partitioned by [\(snapshot.metadata.partitionColumns.joined(separator: ", "))], not [\(wanted.joined(separator: ", "))]; leave out 'partition_columns' or overwrite into a new path.")
+            }
+            if snapshot.metadata.columnMappingMode != "none" { throw refuse("tables with column mapping") }
+            if deltaUsesDeletionVectors(snapshot) { throw refuse("tables with deletion vectors") }
+        }
+        let sparkMode = ["append": "Append", "overwrite": "Overwrite", "error": "ErrorIfExists", "ignore": "Ignore"][mode.rawValue] ?? "Append"
+        let partitionColumns = snapshot?.metadata.partitionColumns ?? request.partitionColumns ?? []
+        let parameters: [String: DeltaLake.JSONValue] = [
+            "mode": .string(sparkMode), "partitionBy": .array(partitionColumns.map(DeltaLake.JSONValue.string)),
+        ]
+        var transaction = try snapshot.map { try startDeltaTransaction(table, from: $0, operation: "WRITE", parameters: parameters) }
+
+        // The data's columns against the table's.
+        let with = definition.map { "WITH t AS (\n\($0)\n)\n" } ?? ""
+        let inputSchema = try await spark.schema(of: "\(with)SELECT * FROM (\n\(statement)\n) AS swiftlake_input", sources: sources)
+        var schema = snapshot?.schema ?? DeltaSchema(fields: [])
+        var added: [String] = []
+        var select: [String] = []
+        let inputFields = try inputSchema.fields.map { field in (field, try SparkDeltaTypes.deltaType(field.dataType, column: field.name)) }
+        for (field, type) in inputFields {
+            if let existing = schema.fields.first(where: { $0.name.lowercased() == field.name.lowercased() }) {
+                guard SparkDeltaTypes.fits(type, into: existing.type) else {
+                    throw SwiftLakeError.invalid("type_mismatch",
+                        "Column '\(field.name)' is \(type) in the data but \(existing.type) in the table; CAST it in 'sql' (e.g. CAST(\(field.name) AS \(SparkSQL.type(existing.type))) AS \(field.name)).")
+                }
+                continue
+            }
+            if snapshot != nil && !(request.mergeSchema ?? false) {
+                throw SwiftLakeError.invalid("unknown_column",
+                    "Column '\(field.name)' is not in the table (its columns: \(schema.fields.map(\.name).joined(separator: ", "))). Leave it out, or set \"merge_schema\": true to add it.")
+            }
+            schema.fields.append(StructField(name: field.name, type: type, nullable: true))
+            if snapshot != nil { added.append(field.name) }
+        }
+        if snapshot == nil { try Self.checkPartitionColumns(partitionColumns, schema: schema) }
+        for field in schema.fields {
+            let name = SparkSQL.identifier(field.name)
+            if inputFields.contains(where: { $0.0.name.lowercased() == field.name.lowercased() }) {
+                select.append("CAST(\(name) AS \(SparkSQL.type(field.type))) AS \(name)")
+            } else {
+                select.append("CAST(NULL AS \(SparkSQL.type(field.type))) AS \(name)")
+            }
+        }
+        let rows = "SELECT \(select.joined(separator: ", ")) FROM (\n\(statement)\n) AS swiftlake_input"
+        let configuration = snapshot?.metadata.configuration ?? request.properties ?? [:]
+        let writer = SparkDeltaFileWriter(tableLocation: table.builder.location, schema: schema, partitionColumns: partitionColumns,
+                                          configuration: configuration)
+        let written: (adds: [AddFile], rows: Int64)
+        do {
+            written = try await writer.write(rows: rows, sources: sources, table: definition, spark: spark, duckdb: duckdb)
+        } catch {
+            writer.discard()
+            throw error
+        }
+        let removed = mode == .overwrite ? (snapshot?.activeFiles ?? []) : []
+        let deletedRows = removed.reduce(0) { $0 + ($1.numRecords ?? 0) - ($1.deletionVector?.cardinality ?? 0) }
+        let addedBytes = written.adds.reduce(0) { $0 + $1.size }, removedBytes = removed.reduce(0) { $0 + $1.size }
+        var metrics: [(String, Int64)] = [("numFiles", Int64(written.adds.count)), ("numOutputRows", written.rows), ("numOutputBytes", addedBytes)]
+        if mode == .overwrite && snapshot != nil { metrics += [("numRemovedFiles", Int64(removed.count)), ("numRemovedBytes", removedBytes)] }
+        do {
+            if var txn = transaction, let snapshot {
+                if !added.isEmpty {
+                    var metadata = snapshot.metadata
+                    metadata.schemaString = schema.description
+                    try txn.updateMetadata(metadata)
+                }
+                txn.remove(removed)
+                txn.add(written.adds)
+                transaction = txn
+            } else {
+                let metadata = Metadata.newTable(schema: schema, partitionColumns: partitionColumns, configuration: configuration)
+                var txn = try table.createTransaction(metadata: metadata, protocol: DeltaColumnTypes.newTableProtocol(for: schema),
+                                                      operation: "WRITE", parameters: parameters)
+                txn.add(written.adds)
+                transaction = txn
+            }
+        } catch let error as DeltaError {
+            writer.discard()
+            throw SwiftLakeError(error)
+        }
+        let commitMetrics = Self.sparkMetrics(metrics, elapsedMs: (ContinuousClock.now - started).milliseconds)
+        var result = DeltaWriteResult(version: -1, operation: "WRITE", committed: true)
+        do {
+            result.version = try await commitDelta(transaction!, metrics: commitMetrics, writer: nil)
+        } catch {
+            writer.discard()
+            throw error
+        }
+        result.record(commitMetrics)
+        result.engine = SparkEngine.name
+        result.rowsInserted = written.rows
+        result.rowsDeleted = mode == .overwrite ? deletedRows : 0
+        result.filesAdded = written.adds.count
+        result.filesRemoved = removed.count
+        result.bytesAdded = addedBytes
+        result.bytesRemoved = removedBytes
+        result.elapsedMs = (ContinuousClock.now - started).milliseconds
+        return result
+    }
+}
