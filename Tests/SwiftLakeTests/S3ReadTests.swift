@@ -82,6 +82,11 @@ import Testing
         guard let fixture = try await Self.fixture() else { return }
         let lake = fixture.lake
         for table in Self.tables {
+            // First with the cache holding footers and one column only, then whole files.
+            for sql in ["SELECT count(*) FROM t", "SELECT count(*), count(\(table == "delta-0.8.0-partitioned" ? "value" : "*")) FROM t"] {
+                let local = try await Self.deltaRows(lake, Self.corpus + "/" + table, sql: sql)
+                #expect(try await Self.deltaRows(lake, "s3://\(fixture.bucket)/lake/\(table)", sql: sql) == local, "\(table): \(sql)")
+            }
             let local = try await Self.deltaRows(lake, Self.corpus + "/" + table)
             let remote = try await Self.deltaRows(lake, "s3://\(fixture.bucket)/lake/\(table)")
             #expect(!local.isEmpty, "\(table)")

@@ -28,9 +28,9 @@ extension Lakehouse {
         var listing = try ParquetDirectoryListing(objects: listed, partitionNames: partitionNames)
         let cache = try requireS3Cache()
         let lease = cache.lease()
-        let objects = listing.files.map { file in
-            S3CachedObject(store: store, path: file.relative, size: file.size, version: String(file.modificationTime))
-        }
+        // Keyed as Delta reads key data files (no version: they are immutable once committed),
+        // so the first reads after the convert reuse these footers.
+        let objects = listing.files.map { file in S3CachedObject(store: store, path: file.relative, size: file.size) }
         let local = try await cache.localFiles(objects, reading: .parquetFooter, lease: lease)
         for index in listing.files.indices { listing.files[index].absolute = local[index] }
         return S3ConvertSource(listing: listing, objects: objects, lease: lease)
