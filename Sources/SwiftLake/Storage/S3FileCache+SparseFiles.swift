@@ -37,25 +37,25 @@ extension S3FileCache {
             if Int64(status.st_size) != size, ftruncate(descriptor, off_t(size)) != 0 {
                 throw Self.ioError("cannot size \(path) to \(size) bytes", object)
             }
-            var fetched: Int64 = 0
-            // Ranges a few KiB apart are fetched as one: one request instead of two.
-            for range in missing.coalesced(gap: 64 << 10).ranges {
-                fetched += try await object.store.withObjectStream(object.path, range: range) { stream in
-                    var offset = range.lowerBound
-                    for try await chunk in stream {
-                        try Self.write(chunk, to: descriptor, at: offset, object: object)
-                        offset += Int64(chunk.readableBytes)
-                    }
-                    guard offset == range.upperBound else {
-                        throw ObjectStoreError(code: .io,
-                            message: "bytes \(range.lowerBound)-\(range.upperBound - 1) of '\(object.path)' ended after \(offset - range.lowerBound) bytes; the connection broke or the object changed, try again",
-                            path: object.path)
-                    }
-                    return range.upperBound - range.lowerBound
+            // Ranges less than 64 KiB apart are fetched as one (one request instead of two), up to
+            // four at a time; each writes its own bytes of the file.
+            let parts = missing.coalesced(gap: 64 << 10).ranges
+            let fetched = try await withThrowingTaskGroup(of: Int64.self) { group in
+                var next = parts.makeIterator()
+                var total: Int64 = 0
+                func start() {
+                    guard let range = next.next() else { return }
+                    group.addTask { try await Self.fetch(range, of: object, into: descriptor) }
                 }
+                for _ in 0..<4 { start() }
+                while let count = try await group.next() {
+                    total += count
+                    start()
+                }
+                return total
             }
             var now = held
-            for range in missing.coalesced(gap: 64 << 10).ranges { now.insert(range) }
+            for range in parts { now.insert(range) }
             try writeSidecar(name, ranges: now, inode: UInt64(status.st_ino), size: size)
             state.withLock { state in
                 state.inFlight[name] = nil
@@ -70,6 +70,23 @@ extension S3FileCache {
         } catch {
             state.withLock { $0.inFlight[name] = nil }
             throw error
+        }
+    }
+
+    /// Streams the bytes `range` of `object` into the open file `descriptor` at the same offsets.
+    private static func fetch(_ range: Range<Int64>, of object: S3CachedObject, into descriptor: Int32) async throws -> Int64 {
+        try await object.store.withObjectStream(object.path, range: range) { stream in
+            var offset = range.lowerBound
+            for try await chunk in stream {
+                try write(chunk, to: descriptor, at: offset, object: object)
+                offset += Int64(chunk.readableBytes)
+            }
+            guard offset == range.upperBound else {
+                throw ObjectStoreError(code: .io,
+                    message: "bytes \(range.lowerBound)-\(range.upperBound - 1) of '\(object.path)' ended after \(offset - range.lowerBound) bytes; the connection broke or the object changed, try again",
+                    path: object.path)
+            }
+            return range.upperBound - range.lowerBound
         }
     }
 
