@@ -28,6 +28,7 @@ extension Lakehouse {
     /// before the commit (tests use it to commit concurrently).
     func deltaOptimize(_ request: DeltaOptimizeRequest, progress: ProgressHandler?,
                        beforeCommit: (@Sendable () async throws -> Void)?) async throws -> DeltaOptimizeResult {
+        if let result = try await deltaOptimizeOnSpark(request, progress: progress) { return result }
         let started = ContinuousClock.now
         if let size = request.targetSize, size <= 0 {
             throw SwiftLakeError.invalid("invalid_target_size", "'target_size' must be a positive number of bytes (e.g. 134217728 for 128 MiB); got \(size).")

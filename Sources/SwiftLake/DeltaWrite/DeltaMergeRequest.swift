@@ -25,20 +25,23 @@ public struct DeltaMergeRequest: Codable, Sendable {
     public var on: String
     /// The clauses, applied per kind in order: the first whose condition holds wins.
     public var clauses: [DeltaMergeClause]
+    /// The engine that joins, rewrites and writes; `auto` when absent.
+    public var engine: EngineChoice?
 
     enum CodingKeys: String, CodingKey {
-        case path, source, sourceAlias = "source_alias", targetAlias = "target_alias", on, clauses
+        case path, source, sourceAlias = "source_alias", targetAlias = "target_alias", on, clauses, engine
     }
 
     /// Creates a request.
     public init(path: String, source: DeltaMergeSource, sourceAlias: String? = nil, targetAlias: String? = nil,
-                on: String, clauses: [DeltaMergeClause]) {
+                on: String, clauses: [DeltaMergeClause], engine: EngineChoice? = nil) {
         self.path = path
         self.source = source
         self.sourceAlias = sourceAlias
         self.targetAlias = targetAlias
         self.on = on
         self.clauses = clauses
+        self.engine = engine
     }
 }
 
@@ -221,6 +224,7 @@ extension DeltaMergeRequest {
         sourceAlias = try container.decodeIfPresent(String.self, forKey: .sourceAlias)
         targetAlias = try container.decodeIfPresent(String.self, forKey: .targetAlias)
         on = try container.decode(String.self, forKey: .on)
+        engine = try container.decodeIfPresent(EngineChoice.self, forKey: .engine)
         let kinds: [(AliasKeys, DeltaMergeClause.When)] = [
             (.whenMatched, .matched), (.whenNotMatched, .notMatched), (.whenNotMatchedBySource, .notMatchedBySource),
         ]

@@ -29,6 +29,7 @@ extension Lakehouse {
     /// Metrics and `operationParameters` use Spark's names (`numTargetRowsInserted`, …;
     /// `predicate`, `matchedPredicates`, …). When nothing changes, nothing is committed.
     public func deltaMerge(_ request: DeltaMergeRequest, progress: ProgressHandler? = nil) async throws -> DeltaMergeResult {
+        if let result = try await deltaMergeOnSpark(request, progress: progress) { return result }
         let started = ContinuousClock.now
         let sourceAlias = request.sourceAlias ?? "s", targetAlias = request.targetAlias ?? "t"
         for alias in [sourceAlias, targetAlias] where alias.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) == nil {
