@@ -12,19 +12,23 @@ import Darwin
 /// says which ranges a copy holds.
 ///
 /// The sidecar `<hash>.ranges` (beside the `<hash>/` directory of the copy) reads
-/// `swiftlake-cache-ranges 1`, then `inode <n>`, `size <object size>` and one
-/// `<start> <end>` line per held range. It is replaced atomically after the bytes it
-/// names are written, and it is only trusted while the data file has that inode and size,
-/// so a copy that another process deleted and re-created is never mistaken for a full one.
+/// `swiftlake-cache-ranges 2`, then `version <inode> <ctime s> <ctime ns>` (the data file's
+/// ``CopyVersion`` after the writes), `size <object size>` and one `<start> <end>` line per
+/// held range. It is replaced atomically after the bytes it names are written, and it is
+/// only trusted while the data file has that version and size, so a copy that another
+/// process deleted and re-created (even on a reused inode) is never mistaken for a full one.
 extension S3FileCache {
     /// How old an untracked file must be before a starting cache deletes it: younger ones may
     /// belong to another process's fetch in progress.
     static let abandonedAfter: TimeInterval = 600
 
-    /// Fetches `missing` of `object` into its sparse copy `name` (created at the object's full
-    /// `size` if new), then records them as held (in the sidecar, then in memory). `held` is
-    /// what the copy held before; only this fetch changes it meanwhile.
-    func fetch(_ missing: ByteRanges, of object: S3CachedObject, size: Int64, name: String, held: ByteRanges) async throws {
+    /// Fetches what `wanted` of `object` its sparse copy `name` lacks (the copy is created at
+    /// the object's full `size` if new), then records the ranges as held (in the sidecar, then
+    /// in memory). `held` is what the copy of version `heldVersion` held before; only this
+    /// fetch changes it in this process meanwhile (the caller's lease keeps other processes
+    /// from evicting it). A copy of another version is trusted only for its sidecar.
+    func fetch(_ wanted: ByteRanges, of object: S3CachedObject, size: Int64, name: String,
+               held: ByteRanges, heldVersion: CopyVersion?) async throws {
         let path = directory + "/" + name
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
@@ -37,6 +41,8 @@ extension S3FileCache {
             if Int64(status.st_size) != size, ftruncate(descriptor, off_t(size)) != 0 {
                 throw Self.ioError("cannot size \(path) to \(size) bytes", object)
             }
+            let held = heldVersion == CopyVersion(status) ? held : (sidecarRanges(name) ?? ByteRanges())
+            let missing = wanted.subtracting(held)
             // Ranges less than 64 KiB apart are fetched as one (one request instead of two), up to
             // four at a time; each writes its own bytes of the file.
             let parts = missing.coalesced(gap: 64 << 10).ranges
@@ -56,7 +62,10 @@ extension S3FileCache {
             }
             var now = held
             for range in parts { now.insert(range) }
-            try writeSidecar(name, ranges: now, inode: UInt64(status.st_ino), size: size)
+            // The version after our writes (writing changes the ctime) is what the ranges belong to.
+            guard fstat(descriptor, &status) == 0 else { throw Self.ioError("cannot stat \(path)", object) }
+            let version = CopyVersion(status)
+            try writeSidecar(name, ranges: now, version: version, size: size)
             state.withLock { state in
                 state.inFlight[name] = nil
                 state.bytesFetched += fetched
@@ -65,6 +74,7 @@ extension S3FileCache {
                 entry.ranges = now
                 entry.size = now.byteCount
                 entry.onDisk = true
+                entry.version = version
                 state.entries[name] = entry
             }
         } catch {
@@ -117,8 +127,8 @@ extension S3FileCache {
         directory + "/" + (name.split(separator: "/", maxSplits: 1).first.map(String.init) ?? name) + ".ranges"
     }
 
-    private func writeSidecar(_ name: String, ranges: ByteRanges, inode: UInt64, size: Int64) throws {
-        var text = "swiftlake-cache-ranges 1\ninode \(inode)\nsize \(size)\n"
+    private func writeSidecar(_ name: String, ranges: ByteRanges, version: CopyVersion, size: Int64) throws {
+        var text = "swiftlake-cache-ranges 2\nversion \(version)\nsize \(size)\n"
         for range in ranges.ranges { text += "\(range.lowerBound) \(range.upperBound)\n" }
         let path = sidecarPath(name)
         let temporary = path + ".tmp-" + UUID().uuidString.lowercased()
@@ -132,32 +142,41 @@ extension S3FileCache {
     }
 
     /// The ranges the sidecar of `name` records, if it describes the data file as it is now.
-    private func sidecarRanges(_ name: String) -> ByteRanges? {
+    func sidecarRanges(_ name: String) -> ByteRanges? {
+        sidecarRecord(name)?.ranges
+    }
+
+    /// The ranges the sidecar of `name` records and the version they belong to, if it
+    /// describes the data file as it is now.
+    private func sidecarRecord(_ name: String) -> (ranges: ByteRanges, version: CopyVersion)? {
         guard let text = try? String(contentsOfFile: sidecarPath(name), encoding: .utf8) else { return nil }
         var lines = text.split(separator: "\n").makeIterator()
-        guard lines.next() == "swiftlake-cache-ranges 1",
-              let inodeLine = lines.next(), inodeLine.hasPrefix("inode "), let inode = UInt64(inodeLine.dropFirst(6)),
+        guard lines.next() == "swiftlake-cache-ranges 2",
+              let versionLine = lines.next(), versionLine.hasPrefix("version "),
+              let version = CopyVersion(versionLine.dropFirst(8)),
               let sizeLine = lines.next(), sizeLine.hasPrefix("size "), let size = Int64(sizeLine.dropFirst(5)) else { return nil }
         var status = stat()
-        guard stat(directory + "/" + name, &status) == 0, UInt64(status.st_ino) == inode, Int64(status.st_size) == size else { return nil }
+        guard stat(directory + "/" + name, &status) == 0, CopyVersion(status) == version, Int64(status.st_size) == size else { return nil }
         var ranges = ByteRanges()
         while let line = lines.next() {
             let parts = line.split(separator: " ")
             guard parts.count == 2, let start = Int64(parts[0]), let end = Int64(parts[1]), 0 <= start, start <= end, end <= size else { return nil }
             ranges.insert(start..<end)
         }
-        return ranges
+        return (ranges, version)
     }
 
-    /// The copies an earlier process left, with the ranges their sidecars vouch for. Files
-    /// no sidecar vouches for (a crash mid-fetch, an older cache format), stray sidecars and
-    /// temporary files are deleted once they are ``abandonedAfter`` old; younger ones may be
-    /// another process's work in progress and are left alone.
-    func indexExistingFiles() -> [(name: String, ranges: ByteRanges, modified: Date)] {
-        var found: [(name: String, ranges: ByteRanges, modified: Date)] = []
+    /// The copies on disk (left by an earlier process, or by another one now), with the
+    /// ranges their sidecars vouch for. Files no sidecar vouches for (a crash mid-fetch, an
+    /// older cache format), stray sidecars and temporary files are deleted once they are
+    /// ``abandonedAfter`` old, unless their hash is in `keeping` (leased); younger ones may be
+    /// another process's work in progress and are left alone. The lease directory and the
+    /// lock (dot files at the top) are not copies. Callers hold the directory lock exclusively.
+    func indexExistingFiles(keeping: Set<String> = []) -> [(name: String, ranges: ByteRanges, version: CopyVersion, modified: Date)] {
+        var found: [(name: String, ranges: ByteRanges, version: CopyVersion, modified: Date)] = []
         var dataDirectories = Set<String>()
         var sidecars: [(String, Date)] = []
-        for name in (FileManager.default.subpaths(atPath: directory) ?? []) {
+        for name in (FileManager.default.subpaths(atPath: directory) ?? []) where !name.hasPrefix(".") {
             let full = directory + "/" + name
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
                   attributes[.type] as? FileAttributeType == .typeRegular else { continue }
@@ -172,9 +191,9 @@ extension S3FileCache {
                 continue
             }
             dataDirectories.insert(String(name.split(separator: "/").first ?? ""))
-            if let ranges = sidecarRanges(name) {
-                found.append((name, ranges, modified))
-            } else if abandoned {
+            if let record = sidecarRecord(name) {
+                found.append((name, record.ranges, record.version, modified))
+            } else if abandoned, !keeping.contains(Self.hash(of: name)) {
                 unlink(full)
             }
         }

@@ -58,7 +58,7 @@ public enum CachedRead: Sendable, Hashable {
 /// - Files are keyed by bucket, key, size and version (ETag or modification time where the
 ///   object may change), so a rewritten object is a different file.
 /// - The cache tracks which ranges each file holds, in memory and in a sidecar file
-///   (`<hash>.ranges`, written after the bytes and naming the data file's inode), so a later
+///   (`<hash>.ranges`, written after the bytes and naming the data file's ``CopyVersion``), so a later
 ///   request fetches only what is missing and a later process reuses what is there. A range
 ///   is marked held only once it is written, and fetches into one file run one at a time,
 ///   so no request sees a half-written range.
@@ -66,6 +66,11 @@ public enum CachedRead: Sendable, Hashable {
 ///   least recently used files are deleted until it fits again, except files leased by a
 ///   running request (``Lease``). A lease ends when the request's query is open; a file
 ///   evicted after that stays readable through DuckDB's open handle.
+/// - Several processes may share the directory (a server and CLI runs): leases are recorded
+///   in lease files every process's eviction honours, eviction and lookups are serialised by
+///   a lock on the directory, a copy another process replaced is never trusted for the ranges
+///   of the old one, and every ``rescanInterval`` the index is brought up to date with what
+///   other processes fetched or evicted (``S3FileCache+SharedUse.swift``).
 /// - A file lives at `<hash of bucket, key, size, version>/<key>`, so Hive partition
 ///   directories in the key read as they do locally.
 /// - ``bytesFetched`` and ``downloads`` count what came from S3 (tests, metrics).
@@ -74,15 +79,23 @@ public final class S3FileCache: Sendable {
     public let directory: String
     /// The most bytes the cache keeps; a single larger file is still downloaded.
     public let maxBytes: Int64
+    /// How often, at most, eviction re-reads the directory to count what other processes
+    /// fetched into it (and forget what they evicted).
+    public let rescanInterval: Duration
 
     struct Entry {
         /// Bytes held (``ranges``'s size); what counts against ``maxBytes``.
         var size: Int64 = 0
         var ranges = ByteRanges()
-        var lastUsed: UInt64
+        /// When the file was last used (seconds since 1970; for files another process
+        /// fetched, their modification time).
+        var lastUsed: Double
         var leases: Int = 0
         /// Whether the (possibly all-hole) file exists.
         var onDisk = false
+        /// The version of the file ``ranges`` describes; a file of another version (replaced
+        /// or written to by another process) is trusted only for what its sidecar says.
+        var version: CopyVersion?
     }
 
     struct State {
@@ -90,7 +103,8 @@ public final class S3FileCache: Sendable {
         /// The fetch writing into a file now; at most one per file.
         var inFlight: [String: Task<Void, any Error>] = [:]
         var total: Int64 = 0
-        var clock: UInt64 = 0
+        var clock: Double = 0
+        var lastRescan = ContinuousClock.now
         var bytesFetched: Int64 = 0
         var downloads = 0
         var hits = 0
@@ -98,18 +112,23 @@ public final class S3FileCache: Sendable {
 
     let state = Mutex(State())
 
-    /// A cache in `directory` (created if missing) of at most `maxBytes`.
-    public init(directory: String, maxBytes: Int64 = 10 << 30) throws {
+    /// A cache in `directory` (created if missing) of at most `maxBytes`, counting what other
+    /// processes add to it every `rescanInterval` at most.
+    public init(directory: String, maxBytes: Int64 = 10 << 30, rescanInterval: Duration = .seconds(30)) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         self.directory = DataRoots.realPath(directory) ?? directory
         self.maxBytes = max(0, maxBytes)
-        let found = indexExistingFiles()
-        state.withLock { state in
-            for file in found.sorted(by: { $0.modified < $1.modified }) {
-                state.clock += 1
-                state.entries[file.name] = Entry(size: file.ranges.byteCount, ranges: file.ranges, lastUsed: state.clock, onDisk: true)
-                state.total += file.ranges.byteCount
+        self.rescanInterval = rescanInterval
+        try FileManager.default.createDirectory(atPath: leaseDirectory, withIntermediateDirectories: true)
+        withDirectoryLock(exclusive: true) {
+            let found = indexExistingFiles(keeping: leasedHashes())
+            state.withLock { state in
+                for file in found {
+                    state.entries[file.name] = Entry(size: file.ranges.byteCount, ranges: file.ranges,
+                                                     lastUsed: file.modified.timeIntervalSince1970, onDisk: true, version: file.version)
+                    state.total += file.ranges.byteCount
+                }
             }
         }
     }
@@ -125,19 +144,24 @@ public final class S3FileCache: Sendable {
     /// Files the cache holds now.
     public var fileCount: Int { state.withLock { $0.entries.values.filter(\.onDisk).count } }
 
-    /// Files a request uses; they are not evicted until ``release()`` (or deinit).
+    /// Files a request uses; they are not evicted, by this process or another, until
+    /// ``release()`` (or deinit). Other processes see it in a lease file of its own
+    /// (``S3FileCache/leaseDirectory``), created with its first file and deleted at release.
     public final class Lease: Sendable {
         let cache: S3FileCache
         let names: Mutex<[String]>
+        let record: Mutex<LeaseRecord>
 
         init(cache: S3FileCache) {
             self.cache = cache
             names = Mutex([])
+            record = Mutex(LeaseRecord())
         }
 
         /// Ends the lease (idempotent).
         public func release() {
             let held = names.withLock { names -> [String] in defer { names = [] }; return names }
+            record.withLock { $0.close() }
             cache.unlease(held)
         }
 
@@ -174,18 +198,35 @@ public final class S3FileCache: Sendable {
     public func localFile(_ object: S3CachedObject, reading: CachedRead = .wholeObject, lease: Lease) async throws -> String {
         let name = Self.fileName(object)
         let path = directory + "/" + name
-        let present = access(path, F_OK) == 0
+        // Leased as soon as looked up (here and in the lease file), so no eviction races the
+        // caller; what is on disk is looked at under the directory lock, after the lease.
+        let known = state.withLock { $0.entries[name]?.version }
+        let disk: (version: CopyVersion?, sidecar: ByteRanges?)
+        do {
+            disk = try register(name, in: lease, knownVersion: known)
+        } catch {
+            throw SwiftLakeError.objectStore(error, url: object.url)
+        }
         state.withLock { state in
-            // Leased as soon as looked up, so eviction cannot race the caller.
             lease.names.withLock { $0.append(name) }
-            state.clock += 1
-            var entry = state.entries[name] ?? Entry(lastUsed: state.clock)
-            if entry.onDisk, !present, state.inFlight[name] == nil {
-                // Removed behind our back (another process): forget what it held.
-                state.total -= entry.size
-                entry = Entry(lastUsed: state.clock)
+            let now = state.stamp()
+            var entry = state.entries[name] ?? Entry(lastUsed: now)
+            if state.inFlight[name] == nil {
+                if disk.version == nil, entry.onDisk {
+                    // Removed behind our back (another process): forget what it held.
+                    state.total -= entry.size
+                    entry = Entry(lastUsed: now)
+                } else if let version = disk.version, entry.version != version {
+                    // Another process's copy, or ours that it wrote to: trust only its sidecar.
+                    let ranges = disk.sidecar ?? ByteRanges()
+                    state.total += ranges.byteCount - entry.size
+                    entry.ranges = ranges
+                    entry.size = ranges.byteCount
+                    entry.version = version
+                    entry.onDisk = true
+                }
             }
-            entry.lastUsed = state.clock
+            entry.lastUsed = now
             entry.leases += 1
             state.entries[name] = entry
         }
@@ -211,7 +252,7 @@ public final class S3FileCache: Sendable {
         } catch {
             throw SwiftLakeError.objectStore(error, url: object.url)
         }
-        evict()
+        evict(afterFetch: true)
         return path
     }
 
@@ -225,9 +266,9 @@ public final class S3FileCache: Sendable {
                 let missing = wanted.subtracting(entry.ranges)
                 if missing.isEmpty, entry.onDisk { return nil }
                 if let running = state.inFlight[name] { return running }
-                let held = entry.ranges
+                let held = entry.ranges, version = entry.version
                 let task = Task<Void, any Error> {
-                    try await self.fetch(missing, of: object, size: size, name: name, held: held)
+                    try await self.fetch(wanted, of: object, size: size, name: name, held: held, heldVersion: version)
                 }
                 state.inFlight[name] = task
                 fetched = true
@@ -238,14 +279,17 @@ public final class S3FileCache: Sendable {
         }
     }
 
-    /// Removes every file not leased.
+    /// Removes every file no request of this process or another leases.
     public func removeAll() {
-        let victims = state.withLock { state -> [String] in
-            let names = state.entries.filter { $0.value.leases == 0 }.map(\.key)
-            for name in names { state.total -= state.entries.removeValue(forKey: name)!.size }
-            return names
+        withDirectoryLock(exclusive: true) {
+            let leased = leasedHashes()
+            let victims = state.withLock { state -> [String] in
+                let names = state.entries.filter { $0.value.leases == 0 && state.inFlight[$0.key] == nil && !leased.contains(Self.hash(of: $0.key)) }.map(\.key)
+                for name in names { state.total -= state.entries.removeValue(forKey: name)!.size }
+                return names
+            }
+            for name in victims { remove(name) }
         }
-        for name in victims { remove(name) }
     }
 
     private func unlease(_ names: [String]) {
@@ -262,25 +306,36 @@ public final class S3FileCache: Sendable {
         evict()
     }
 
-    /// Deletes least recently used, unleased files until the cache fits.
-    private func evict() {
-        let victims = state.withLock { state -> [String] in
-            guard state.total > maxBytes else { return [] }
-            var victims: [String] = []
-            for (name, entry) in state.entries.filter({ $0.value.leases == 0 && state.inFlight[$0.key] == nil })
-                .sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
-                guard state.total > maxBytes else { break }
-                state.entries[name] = nil
-                state.total -= entry.size
-                victims.append(name)
-            }
-            return victims
+    /// Deletes least recently used files no request (of this process or another) leases,
+    /// until the cache fits; after a fetch, first counts what other processes added, when
+    /// the last count is ``rescanInterval`` old.
+    private func evict(afterFetch: Bool = false) {
+        let (over, rescan) = state.withLock { state in
+            (state.total > maxBytes, afterFetch && ContinuousClock.now - state.lastRescan >= rescanInterval)
         }
-        for name in victims { remove(name) }
+        guard over || rescan else { return }
+        withDirectoryLock(exclusive: true) {
+            let leased = leasedHashes()
+            if rescan { refreshIndex(keeping: leased) }
+            let victims = state.withLock { state -> [String] in
+                guard state.total > maxBytes else { return [] }
+                var victims: [String] = []
+                for (name, entry) in state.entries.filter({ $0.value.leases == 0 && state.inFlight[$0.key] == nil && !leased.contains(Self.hash(of: $0.key)) })
+                    .sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+                    guard state.total > maxBytes else { break }
+                    state.entries[name] = nil
+                    state.total -= entry.size
+                    victims.append(name)
+                }
+                return victims
+            }
+            for name in victims { remove(name) }
+        }
     }
 
     /// Deletes the cached file `name`, then its sidecar (in that order: a data file without
-    /// its sidecar is never trusted), and the directories it leaves empty.
+    /// its sidecar is never trusted), and the directories it leaves empty. Callers hold the
+    /// directory lock exclusively.
     func remove(_ name: String) {
         unlink(directory + "/" + name)
         unlink(sidecarPath(name))
