@@ -176,4 +176,43 @@ import Testing
             #expect(oracle == [Array(1...6), Array(1...8), [1, 3, 4, 5, 6, 7, 8, 20], [1, 3, 4, 6, 8, 20], expected, expected])
         }
     }
+
+    @Test func createConstraintsAndExportOnS3() async throws {
+        guard let fixture = try await Self.fixture() else { return }
+        let lake = fixture.lake
+        let created = try await lake.deltaCreate(DeltaCreateRequest(
+            path: fixture.table, schema: [DeltaColumnSpec(name: "id", type: .string("long"), nullable: false),
+                                          DeltaColumnSpec(name: "region", type: .string("string"))],
+            partitionColumns: ["region"], properties: ["owner": "tests"], description: "events in S3"))
+        #expect(created.version == 0)
+        _ = try await lake.deltaWrite(DeltaWriteRequest(path: fixture.table, rows: Self.rows(1...4)))
+        let added = try await lake.deltaAddConstraint(path: fixture.table, name: "positive_id", expression: "id > 0")
+        #expect(added.version == 2)
+        let before = Set(try await fixture.store.list(prefix: "").map(\.path))
+
+        // A write that breaks the constraint, and one with a NULL id: 422 / 400, nothing uploaded.
+        await #expect(throws: SwiftLakeError.self) {
+            _ = try await lake.deltaWrite(DeltaWriteRequest(path: fixture.table, rows: [["id": .int(-1), "region": .string("odd")]]))
+        }
+        await #expect(throws: SwiftLakeError.self) {
+            _ = try await lake.deltaWrite(DeltaWriteRequest(path: fixture.table, rows: [["id": .null, "region": .string("odd")]]))
+        }
+        #expect(Set(try await fixture.store.list(prefix: "").map(\.path)) == before, "a refused write leaves the bucket as it was")
+
+        _ = try await lake.deltaDropConstraint(path: fixture.table, name: "positive_id")
+        let written = try await lake.deltaWrite(DeltaWriteRequest(path: fixture.table, rows: [["id": .int(-1), "region": .string("odd")]]))
+        #expect(written.version == 4)
+        let detail = try await lake.deltaDetail(path: fixture.table)
+        #expect(detail.description == "events in S3" && detail.configuration["owner"] == "tests")
+        #expect(detail.configuration["delta.constraints.positive_id"] == nil)
+
+        // The table as one Parquet file, read back by DuckDB.
+        let export = try await lake.deltaExportParquet(DeltaReadRequest(path: fixture.table, version: 3, sql: "SELECT id FROM t ORDER BY id"))
+        defer { export.file.remove() }
+        #expect(export.version == 3)
+        #expect(try await S3RangedReadTests.rows(lake, "SELECT list(id ORDER BY id) FROM read_parquet('\(export.file.path)')") == ["[1, 2, 3, 4]"])
+        if let oracle = try deltaRsIDs(fixture, versions: 5) {
+            #expect(oracle == [[], [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [-1, 1, 2, 3, 4]])
+        }
+    }
 }
