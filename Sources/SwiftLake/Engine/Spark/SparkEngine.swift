@@ -26,6 +26,8 @@ public final class SparkEngine: Sendable {
     /// Whether the session settings are known to be in place on the server (reset when the
     /// server was unreachable: a restarted server has a fresh session).
     private let configured = Mutex(false)
+    /// Whether the server answered the last health check (it then has this engine's session).
+    private let answeredStatus = Mutex(false)
 
     /// The settings every SwiftLake session runs with.
     static let sessionSettings: [String: String] = [
@@ -153,10 +155,17 @@ public final class SparkEngine: Sendable {
         }
     }
 
-    /// The engine's state for `/api/health`: whether the server answers (within `wait`), and
-    /// its Spark version.
-    public func status(wait: Duration = .seconds(3)) async -> EngineStatus {
+    /// How long `/api/health` waits for an answer from a server this engine has already
+    /// talked to, and from one it has not (the first request opens the HTTP/2 channel and
+    /// makes the server create a session, which takes seconds on a busy server).
+    static let statusWait: (known: Duration, firstContact: Duration) = (.seconds(3), .seconds(15))
+
+    /// The engine's state for `/api/health`: whether the server answers (within `wait`, by
+    /// default ``statusWait``), and its Spark version.
+    public func status(wait: Duration? = nil) async -> EngineStatus {
         let client = client
+        let known = configured.withLock { $0 } || answeredStatus.withLock { $0 }
+        let wait = wait ?? (known ? Self.statusWait.known : Self.statusWait.firstContact)
         let version: String? = await withTaskGroup(of: String?.self) { group in
             group.addTask { try? await client.sparkVersion() }
             group.addTask { try? await Task.sleep(for: wait); return nil }
@@ -164,6 +173,7 @@ public final class SparkEngine: Sendable {
             group.cancelAll()
             return first
         }
+        answeredStatus.withLock { $0 = version != nil }
         if version == nil { configured.withLock { $0 = false } }
         return EngineStatus(name: Self.name, available: version != nil, version: version,
                             detail: version == nil ? "\(remote) (not reachable)" : remote,
