@@ -7,8 +7,8 @@ extension Lakehouse {
     /// with more bytes to scan than the threshold); `nil` when it picks DuckDB.
     ///
     /// SwiftLake replays the log and skips files as for DuckDB; Spark reads the kept files
-    /// (``SparkDeltaScan``). Deletion vectors, column mapping and tables in S3 are refused on
-    /// Spark with 422 for now.
+    /// (``SparkDeltaScan``), from local copies for a table in S3. Deletion vectors and column
+    /// mapping are refused on Spark with 422 for now.
     func deltaReadOnSpark(_ request: DeltaReadRequest) async throws -> DeltaReadResult? {
         let table = try deltaReadTable(request.path)
         let statement = try request.statement()
@@ -20,19 +20,45 @@ extension Lakehouse {
         guard case .spark(let spark) = try selectEngine(request.engine, bytesToScan: kept.reduce(0) { $0 + $1.size }) else {
             return nil
         }
-        try Self.requireLocalForSpark(table)
-        let scan = try SparkDeltaScan(snapshot: snapshot, files: kept)
-        let cursor = try await spark.query(statement, sources: scan.sources, table: scan.table, limit: limit)
+        let (scan, lease) = try await sparkDeltaScan(snapshot, files: kept)
+        let cursor = try await spark.query(statement, sources: scan.sources, table: scan.table, limit: limit, holding: lease)
         return DeltaReadResult(cursor: cursor, version: snapshot.version, filesScanned: kept.count,
                                filesSkipped: snapshot.activeFiles.count - kept.count)
     }
 
-    /// Spark reads and writes a table's files by their paths: tables in S3 are not handled
-    /// on Spark yet (422).
+    /// `files` of `snapshot` as Spark reads them. Files of a table in S3 are fetched whole
+    /// into the S3 cache first, and Spark reads the local copies, held by the returned lease
+    /// until the caller releases it (after Spark has read them); Spark must see the cache
+    /// directory, as it must see local tables.
+    func sparkDeltaScan(_ snapshot: Snapshot, files: [AddFile], withFileColumn: Bool = false) async throws
+        -> (SparkDeltaScan, S3FileCache.Lease?) {
+        guard snapshot.location.hasPrefix("s3://") else {
+            return (try SparkDeltaScan(snapshot: snapshot, files: files, withFileColumn: withFileColumn), nil)
+        }
+        guard let store = try deltaReadTable(snapshot.location).store as? S3Store else {
+            throw SwiftLakeError(.internal, code: "s3_store_missing", "No S3 store for \(snapshot.location).")
+        }
+        try SparkDeltaScan.requireSupported(snapshot, files: files)   // before anything is fetched
+        let cache = try requireS3Cache()
+        let lease = cache.lease()
+        do {
+            let objects = try files.map { try s3DeltaObject($0.path, size: $0.size, store: store) }
+            let local = try await cache.localFiles(objects, reading: .wholeObject, lease: lease)
+            var localPaths: [String: String] = [:]
+            for (add, path) in zip(files, local) { localPaths[add.path] = path }
+            return (try SparkDeltaScan(snapshot: snapshot, files: files, withFileColumn: withFileColumn, localPaths: localPaths), lease)
+        } catch {
+            lease.release()
+            throw error
+        }
+    }
+
+    /// Spark reads and writes a table's files by their paths; an operation that has no way
+    /// yet to give Spark local copies of the files of a table in S3 refuses it (422).
     static func requireLocalForSpark(_ table: DeltaTable) throws {
         if !(table.store is LocalStore) {
             throw SwiftLakeError(.unprocessable, code: "engine_unsupported",
-                                 "The Spark engine does not handle tables in S3 yet. Send this request with \"engine\": \"duckdb\" (or \"auto\").")
+                                 "The Spark engine does not handle tables in S3 for this operation yet. Send this request with \"engine\": \"duckdb\" (or \"auto\").")
         }
     }
 }

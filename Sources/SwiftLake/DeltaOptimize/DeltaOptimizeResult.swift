@@ -26,13 +26,15 @@ public struct DeltaOptimizeResult: Codable, Sendable, Hashable {
     public var maxFileSize: Int64 = 0
     /// Time taken, in milliseconds.
     public var elapsedMs: Double = 0
+    /// The engine that rewrote the files: `duckdb` or `spark`.
+    public var engine: String = DuckDBEngine.name
 
     enum CodingKeys: String, CodingKey {
         case version, committed, targetSize = "target_size", numBatches = "num_batches"
         case partitionsOptimized = "partitions_optimized", numFilesAdded = "num_files_added"
         case numFilesRemoved = "num_files_removed", numBytesAdded = "num_bytes_added"
         case numBytesRemoved = "num_bytes_removed", rowsRewritten = "rows_rewritten"
-        case minFileSize = "min_file_size", maxFileSize = "max_file_size", elapsedMs = "elapsed_ms"
+        case minFileSize = "min_file_size", maxFileSize = "max_file_size", elapsedMs = "elapsed_ms", engine
     }
 
     /// Creates a result.

@@ -28,44 +28,22 @@ extension Lakehouse {
     /// before the commit (tests use it to commit concurrently).
     func deltaOptimize(_ request: DeltaOptimizeRequest, progress: ProgressHandler?,
                        beforeCommit: (@Sendable () async throws -> Void)?) async throws -> DeltaOptimizeResult {
-        if let result = try await deltaOptimizeOnSpark(request, progress: progress) { return result }
-        let started = ContinuousClock.now
-        if let size = request.targetSize, size <= 0 {
-            throw SwiftLakeError.invalid("invalid_target_size", "'target_size' must be a positive number of bytes (e.g. 134217728 for 128 MiB); got \(size).")
-        }
-        let table = try deltaWriteTable(request.path, create: false)
-        guard let snapshot = try await latestSnapshotIfExists(table) else {
+        if request.engine == .spark && spark == nil { throw Self.sparkNotConfigured }
+        guard var job = try await prepareOptimize(request) else {
             throw SwiftLakeError.notFound("delta_not_found", "No Delta table at '\(request.path)' (no _delta_log). Check the path.")
         }
-        let targetSize = request.targetSize ?? Int64(snapshot.metadata.configuration["delta.targetFileSize"] ?? "").flatMap { $0 > 0 ? $0 : nil }
-            ?? DataFileWriter.defaultTargetFileSize
-        let predicate = request.predicate.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        let parameters: [String: DeltaLake.JSONValue] = [
-            "predicate": .array(predicate.map { [.string($0)] } ?? []), "targetSize": .string(String(targetSize)), "zOrderBy": .array([]),
-        ]
-        // Refuse tables we cannot write before anything is read or written.
-        var transaction = try startDeltaTransaction(table, from: snapshot, operation: "OPTIMIZE", parameters: parameters)
-        var result = DeltaOptimizeResult(version: snapshot.version, committed: false, targetSize: targetSize)
-
-        var considered = snapshot.activeFiles
-        if let predicate {
-            let filter = PartitionFilter(snapshot: snapshot, predicate: predicate, field: "where")
-            let files = considered
-            considered = try await duckdb.withConnection { connection in try filter.matching(files, on: connection) }
-        }
-        let plan = CompactionPlan(files: considered, targetSize: targetSize)
-        guard !plan.bins.isEmpty else {
-            result.elapsedMs = (ContinuousClock.now - started).milliseconds
-            return result
+        guard !job.plan.bins.isEmpty else { return job.finishedWithoutCommit() }
+        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: job.plan.bins.reduce(0) { $0 + $1.bytes }) {
+            return try await deltaOptimizeOnSpark(job, spark: spark, progress: progress, beforeCommit: beforeCommit)
         }
         // One scan per bin: each reads exactly its files, rather than one view over every
         // candidate filtered by file name (hashing each row's file name cost a third of a bin).
         var scans: [DeltaTargetScan] = []
-        for bin in plan.bins { scans.append(try await deltaTargetScan(snapshot, files: bin.files)) }
-        let writer = DataFileWriter(table: table, staging: self.duckdb.stagingPath(extension: "delta"), schema: snapshot.schema,
+        for bin in job.plan.bins { scans.append(try await deltaTargetScan(job.snapshot, files: bin.files)) }
+        let snapshot = job.snapshot
+        let writer = DataFileWriter(table: job.table, staging: self.duckdb.stagingPath(extension: "delta"), schema: snapshot.schema,
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration,
-                                    targetFileSize: targetSize)
-        let bins = plan.bins
+                                    targetFileSize: job.targetSize)
         let binScans = scans
         let written = try await withDeltaWriter(writer, progress: progress) { connection -> [AddFile] in
             let file = SQL.identifier(DeltaTargetScan.fileColumn)
@@ -77,59 +55,42 @@ extension Lakehouse {
             }
             return adds
         }
-        let adds = written.map { add -> AddFile in
-            var add = add
-            add.dataChange = false
-            return add
-        }
-        let removed = plan.files
-        // Rows deleted by a file's deletion vector are not read, so not written: the vector is purged.
-        let rowsRead = removed.compactMap { file in file.numRecords.map { $0 - (file.deletionVector?.cardinality ?? 0) } }.reduce(0, +)
-        let vectorsPurged = Int64(removed.filter { $0.deletionVector != nil }.count)
-        let rowsWritten = adds.compactMap(\.numRecords).reduce(0, +)
-        if removed.allSatisfy({ $0.numRecords != nil }) && rowsRead != rowsWritten {
+        do {
+            try job.record(written: written)
+            if let beforeCommit { try await beforeCommit() }
+        } catch {
             writer.discard()
-            throw SwiftLakeError(.internal, code: "optimize_row_mismatch",
-                "OPTIMIZE read \(rowsRead) rows from \(removed.count) files but wrote \(rowsWritten); nothing was committed. Check the files' statistics (numRecords) against their rows.")
+            throw error
         }
-        transaction.recordRead(.files(removed.map(\.path)))
-        transaction.remove(removed, dataChange: false)
-        transaction.add(adds)
-
-        let sizes = adds.map(\.size).sorted()
-        func percentile(_ p: Double) -> Int64 { sizes.isEmpty ? 0 : sizes[min(sizes.count - 1, Int(Double(sizes.count - 1) * p))] }
-        result.numBatches = bins.count
-        result.partitionsOptimized = Set(bins.map { CompactionPartitionKey($0.partitionValues) }).count
-        result.numFilesAdded = adds.count
-        result.numFilesRemoved = removed.count
-        result.numBytesAdded = sizes.reduce(0, +)
-        result.numBytesRemoved = removed.reduce(0) { $0 + $1.size }
-        result.rowsRewritten = rowsWritten
-        result.minFileSize = sizes.first ?? 0
-        result.maxFileSize = sizes.last ?? 0
-        let metrics = Self.sparkMetrics([
-            ("numAddedFiles", Int64(adds.count)), ("numRemovedFiles", Int64(removed.count)),
-            ("numAddedBytes", result.numBytesAdded), ("numRemovedBytes", result.numBytesRemoved),
-            ("minFileSize", result.minFileSize), ("p25FileSize", percentile(0.25)), ("p50FileSize", percentile(0.5)),
-            ("p75FileSize", percentile(0.75)), ("maxFileSize", result.maxFileSize), ("numDeletionVectorsRemoved", vectorsPurged),
-            ("numBatches", Int64(bins.count)), ("partitionsOptimized", Int64(result.partitionsOptimized)),
-            ("totalConsideredFiles", Int64(considered.count)), ("totalFilesSkipped", Int64(considered.count - removed.count)),
-        ], elapsedMs: (ContinuousClock.now - started).milliseconds)
-        if let beforeCommit {
-            do { try await beforeCommit() } catch {
-                writer.discard()
-                throw error
-            }
-        }
-        result.version = try await commitDelta(transaction, metrics: metrics, writer: writer)
-        result.committed = true
-        result.elapsedMs = (ContinuousClock.now - started).milliseconds
-        return result
+        job.result.version = try await commitDelta(job.transaction, metrics: job.metrics(), writer: writer)
+        return job.finishedWithCommit()
     }
-}
 
-/// A partition's values as a hashable key.
-private struct CompactionPartitionKey: Hashable {
-    let values: [String: String?]
-    init(_ values: [String: String?]) { self.values = values }
+    /// What both engines do before any file is read: the table (nil when there is none),
+    /// checks of the request, the transaction (refusing tables we cannot write), the files
+    /// the predicate leaves, and their bins.
+    func prepareOptimize(_ request: DeltaOptimizeRequest) async throws -> OptimizeJob? {
+        let started = ContinuousClock.now
+        if let size = request.targetSize, size <= 0 {
+            throw SwiftLakeError.invalid("invalid_target_size", "'target_size' must be a positive number of bytes (e.g. 134217728 for 128 MiB); got \(size).")
+        }
+        let table = try deltaWriteTable(request.path, create: false)
+        guard let snapshot = try await latestSnapshotIfExists(table) else { return nil }
+        let targetSize = request.targetSize ?? Int64(snapshot.metadata.configuration["delta.targetFileSize"] ?? "").flatMap { $0 > 0 ? $0 : nil }
+            ?? DataFileWriter.defaultTargetFileSize
+        let predicate = request.predicate.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let parameters: [String: DeltaLake.JSONValue] = [
+            "predicate": .array(predicate.map { [.string($0)] } ?? []), "targetSize": .string(String(targetSize)), "zOrderBy": .array([]),
+        ]
+        // Refuse tables we cannot write before anything is read or written.
+        let transaction = try startDeltaTransaction(table, from: snapshot, operation: "OPTIMIZE", parameters: parameters)
+        var considered = snapshot.activeFiles
+        if let predicate {
+            let filter = PartitionFilter(snapshot: snapshot, predicate: predicate, field: "where")
+            let files = considered
+            considered = try await duckdb.withConnection { connection in try filter.matching(files, on: connection) }
+        }
+        return OptimizeJob(table: table, snapshot: snapshot, targetSize: targetSize, transaction: transaction,
+                           considered: considered, plan: CompactionPlan(files: considered, targetSize: targetSize), started: started)
+    }
 }

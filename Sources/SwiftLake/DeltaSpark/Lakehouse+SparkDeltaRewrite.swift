@@ -55,7 +55,6 @@ extension Lakehouse {
         }
         let candidates = try await deltaCandidates(snapshot, predicate: predicate)
         guard case .spark(let spark) = try selectEngine(engine, bytesToScan: candidates.reduce(0) { $0 + $1.size }) else { return nil }
-        try Self.requireLocalForSpark(table)
         if deltaUsesDeletionVectors(snapshot) {
             throw SwiftLakeError(.unprocessable, code: "engine_unsupported",
                                  "The Spark engine does not write deletion vectors yet. Send this \(operation.lowercased()) with \"engine\": \"duckdb\" (or \"auto\").")
@@ -63,7 +62,8 @@ extension Lakehouse {
         let transaction = try startDeltaTransaction(table, from: snapshot, operation: operation, parameters: parameters)
         var result = DeltaWriteResult(version: snapshot.version, operation: operation, committed: false)
         result.engine = SparkEngine.name
-        let scan = try SparkDeltaScan(snapshot: snapshot, files: candidates, withFileColumn: true)
+        let (scan, lease) = try await sparkDeltaScan(snapshot, files: candidates, withFileColumn: true)
+        defer { lease?.release() }
         let plan = try rewrite(scan, snapshot)
 
         // Rows and matching rows per file, as Spark names the files.
@@ -72,7 +72,7 @@ extension Lakehouse {
             "WITH t AS (\n\(scan.table)\n)\nSELECT \(file), count(*), count_if(coalesce((\(predicate)), false)) FROM t GROUP BY \(file)",
             sources: scan.sources)
         var byPath: [String: AddFile] = [:]
-        for add in candidates { byPath[SparkDeltaScan.localPath(snapshot.absolutePath(of: add.path))] = add }
+        for add in candidates { if let path = scan.filePaths[add.path] { byPath[path] = add } }
         var touched: [(add: AddFile, sparkPath: String, total: Int64, matched: Int64)] = []
         for row in counts where row.count == 3 {
             guard case .varchar(let sparkPath) = row[0], let add = byPath[SparkDeltaScan.sparkFilePath(sparkPath)] else {
@@ -86,7 +86,7 @@ extension Lakehouse {
             return result
         }
         let rewritten = touched.filter { plan.rewritesWholeMatches || $0.matched < $0.total }
-        let writer = SparkDeltaFileWriter(tableLocation: table.builder.location, schema: snapshot.schema,
+        let writer = SparkDeltaFileWriter(table: table, staging: duckdb.stagingPath(extension: "delta"), schema: snapshot.schema,
                                           partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
         var adds: [AddFile] = []
         if !rewritten.isEmpty {
@@ -103,7 +103,7 @@ extension Lakehouse {
         let copied = touched.reduce(0) { $0 + $1.total - $1.matched }
         do {
             try await commitRewrite(transaction, removed: touched.map(\.add), adds: adds, changed: (changedMetric, changed), copied: copied,
-                                    writer: nil, started: started, into: &result)
+                                    writer: writer.dataFiles, started: started, into: &result)
         } catch {
             writer.discard()
             throw error

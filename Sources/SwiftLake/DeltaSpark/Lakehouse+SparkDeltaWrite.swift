@@ -9,9 +9,10 @@ extension Lakehouse {
     /// Spark reads the source (`source_paths`, `source_delta`, or `sql` alone) and writes the
     /// data files; SwiftLake checks the schema, NOT NULL columns and CHECK constraints,
     /// computes each file's statistics and commits, exactly as for DuckDB. Modes `append`,
-    /// `overwrite`, `error` and `ignore`; `merge_schema` adds new columns. Not yet on Spark
-    /// (422): JSON `rows`, `replace_where`, tables with deletion vectors or column mapping,
-    /// tables in S3.
+    /// `overwrite`, `error` and `ignore`; `merge_schema` adds new columns. Tables and sources
+    /// in S3 are read from local copies (the S3 cache) and written to a local mirror that the
+    /// commit uploads. Not yet on Spark (422): JSON `rows`, `replace_where`, tables with
+    /// deletion vectors or column mapping.
     func deltaWriteOnSpark(_ request: DeltaWriteRequest) async throws -> DeltaWriteResult? {
         guard spark != nil, request.engine != .duckdb else { return nil }
         let started = ContinuousClock.now
@@ -19,15 +20,18 @@ extension Lakehouse {
         var sources: [SparkFileSource] = []
         var definition: String?
         var sourceBytes: Int64 = 0
+        // Local copies of sources in S3, held until the write is done.
+        var lease: S3FileCache.Lease?
+        defer { lease?.release() }
         if let delta = request.sourceDelta {
             let sourceTable = try deltaReadTable(delta.path)
-            try Self.requireLocalForSpark(sourceTable)
             let snapshot = try await deltaSnapshot(sourceTable, version: delta.version, timestamp: nil)
-            let scan = try SparkDeltaScan(snapshot: snapshot, files: snapshot.activeFiles)
+            let scan: SparkDeltaScan
+            (scan, lease) = try await sparkDeltaScan(snapshot, files: snapshot.activeFiles)
             (sources, definition) = (scan.sources, scan.table)
             sourceBytes = snapshot.activeFiles.reduce(0) { $0 + $1.size }
         } else if let paths = request.sourcePaths {
-            let files = try roots.parquetFiles(paths)
+            let files = try await parquetFiles(paths, lease: &lease)
             sources = [Self.sparkParquetSource(files)]
             sourceBytes = Self.totalSize(files)
         }
@@ -48,7 +52,6 @@ extension Lakehouse {
 
         let mode = request.mode ?? .append
         let table = try deltaWriteTable(request.path, create: true)
-        try Self.requireLocalForSpark(table)
         let snapshot = try await latestSnapshotIfExists(table)
         if let snapshot {
             if mode == .error {
@@ -107,8 +110,8 @@ extension Lakehouse {
         }
         let rows = "SELECT \(select.joined(separator: ", ")) FROM (\n\(statement)\n) AS swiftlake_input"
         let configuration = snapshot?.metadata.configuration ?? request.properties ?? [:]
-        let writer = SparkDeltaFileWriter(tableLocation: table.builder.location, schema: schema, partitionColumns: partitionColumns,
-                                          configuration: configuration)
+        let writer = SparkDeltaFileWriter(table: table, staging: duckdb.stagingPath(extension: "delta"), schema: schema,
+                                          partitionColumns: partitionColumns, configuration: configuration)
         let written: (adds: [AddFile], rows: Int64)
         do {
             written = try await writer.write(rows: rows, sources: sources, table: definition, spark: spark, duckdb: duckdb)
@@ -145,7 +148,7 @@ extension Lakehouse {
         let commitMetrics = Self.sparkMetrics(metrics, elapsedMs: (ContinuousClock.now - started).milliseconds)
         var result = DeltaWriteResult(version: -1, operation: "WRITE", committed: true)
         do {
-            result.version = try await commitDelta(transaction!, metrics: commitMetrics, writer: nil)
+            result.version = try await commitDelta(transaction!, metrics: commitMetrics, writer: writer.dataFiles)
         } catch {
             writer.discard()
             throw error

@@ -3,29 +3,44 @@ import DuckDB
 import Foundation
 import SparkConnect
 
-/// Data files of a local Delta table written by Spark: Spark writes the rows of a query; SwiftLake
+/// Data files of a Delta table written by Spark: Spark writes the rows of a query; SwiftLake
 /// checks them first (NOT NULL columns, CHECK constraints, evaluated by Spark, whose SQL the
-/// constraints are written in), then names each file as ``DataFileWriter`` does, reads its
-/// statistics from its footer (through DuckDB) and describes it as an `add` action.
+/// constraints are written in), then reads each file's statistics from its footer (through
+/// DuckDB) and hands it to a ``DataFileWriter`` (``dataFiles``), which names it as DuckDB's
+/// files are named and describes it as an `add` action.
 ///
-/// Spark writes into a private `_swiftlake-write-<uuid>` directory of the table (ignored by
-/// readers; VACUUM removes one a crash left behind); finished files are moved to unique names
-/// in their partition directories, where no reader looks until a commit names them.
-/// ``discard()`` deletes them again when the operation fails before its commit.
+/// Spark writes into a private `_swiftlake-write-<uuid>` directory of the table, or of the
+/// local mirror of a table in S3 (ignored by readers; VACUUM removes one a crash left behind);
+/// finished files are moved to unique names in their partition directories, where no reader
+/// looks until a commit names them. Committing with ``dataFiles`` as the writer uploads the
+/// files of a table in S3 first; ``discard()`` deletes them again when the operation fails
+/// before its commit. Spark must see the local directory (a server on this machine or on a
+/// shared file system), as it must see the files of local tables.
 final class SparkDeltaFileWriter: @unchecked Sendable {
-    let tableLocation: String
     let schema: DeltaSchema
     let partitionColumns: [String]
     let configuration: [String: String]
-    /// Absolute paths of the files moved into the table so far.
-    private(set) var written: [String] = []
-    private var fileIndex = 0
+    /// Where the files go, and what uploads or deletes them.
+    let dataFiles: DataFileWriter
 
-    init(tableLocation: String, schema: DeltaSchema, partitionColumns: [String], configuration: [String: String]) {
-        self.tableLocation = tableLocation
+    /// A writer for `table`: into its directory when it is on the local disk, else into a
+    /// local mirror at `staging` (a new directory) that committing uploads.
+    init(table: DeltaTable, staging: @autoclosure () -> String, schema: DeltaSchema, partitionColumns: [String],
+         configuration: [String: String]) {
         self.schema = schema
         self.partitionColumns = partitionColumns
         self.configuration = configuration
+        dataFiles = DataFileWriter(table: table, staging: staging(), schema: schema, partitionColumns: partitionColumns,
+                                   configuration: configuration)
+    }
+
+    /// A writer for the local table at `tableLocation`.
+    init(tableLocation: String, schema: DeltaSchema, partitionColumns: [String], configuration: [String: String]) {
+        self.schema = schema
+        self.partitionColumns = partitionColumns
+        self.configuration = configuration
+        dataFiles = DataFileWriter(tableLocation: tableLocation, schema: schema, partitionColumns: partitionColumns,
+                                   configuration: configuration)
     }
 
     /// Checks and writes the rows of `rows` (a Spark query over `sources`, with `t` defined
@@ -36,7 +51,7 @@ final class SparkDeltaFileWriter: @unchecked Sendable {
         let with = table.map { "WITH t AS (\n\($0)\n)\n" } ?? ""
         let count = try await check(with: with, rows: rows, sources: sources, spark: spark)
         guard count > 0 else { return ([], 0) }
-        let staging = tableLocation + "/" + DataFileWriter.stagingPrefix + UUID().uuidString.lowercased()
+        let staging = dataFiles.tableLocation + "/" + DataFileWriter.stagingPrefix + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let columns = schema.fields.map { SparkSQL.identifier($0.name) }.joined(separator: ", ")
         try await spark.writeParquet("\(with)SELECT \(columns) FROM (\n\(rows)\n) AS swiftlake_rows", sources: sources,
@@ -54,17 +69,9 @@ final class SparkDeltaFileWriter: @unchecked Sendable {
             let values = Self.partitionValues(relativeDirectory)
             let directory = partitionColumns.isEmpty ? ""
                 : partitionColumns.map { PartitionPath.directory(column: $0, value: values[$0] ?? nil) }.joined(separator: "/") + "/"
-            let name = String(format: "part-%05d-", fileIndex) + UUID().uuidString.lowercased() + "-c000.snappy.parquet"
-            fileIndex += 1
-            let destination = tableLocation + "/" + directory + name
-            try FileManager.default.createDirectory(atPath: tableLocation + "/" + directory, withIntermediateDirectories: true)
-            try FileManager.default.moveItem(atPath: file, toPath: destination)
-            written.append(destination)
-            let size = ((try FileManager.default.attributesOfItem(atPath: destination))[.size] as? NSNumber)?.int64Value ?? 0
             var partitionValues: [String: String?] = [:]
             for column in partitionColumns { partitionValues[column] = values[column] ?? nil }
-            adds.append(AddFile(path: PartitionPath.logPath(directory + name), partitionValues: partitionValues, size: size,
-                                modificationTime: CommitInfoBuilder.now(), dataChange: true, stats: fileStats.json))
+            adds.append(try dataFiles.adopt(file, directory: directory, partitionValues: partitionValues, stats: fileStats.json))
         }
         return (adds, count)
     }
@@ -95,10 +102,9 @@ final class SparkDeltaFileWriter: @unchecked Sendable {
         return total
     }
 
-    /// Deletes every file this writer moved into the table.
+    /// Deletes every file this writer moved into the table (or uploaded to it).
     func discard() {
-        for file in written { try? FileManager.default.removeItem(atPath: file) }
-        written = []
+        dataFiles.discard()
     }
 
     /// The Parquet files Spark wrote below `directory` (not its `_SUCCESS` or `.crc` files).

@@ -10,6 +10,9 @@ import SparkConnect
 /// With ``fileColumn`` each row also carries the path Spark read it from
 /// (`_metadata.file_path`), for operations that count and rewrite rows file by file.
 ///
+/// Files of a table in S3 are read from local copies (`localPaths`, by the `add` action's
+/// path), which ``Lakehouse/sparkDeltaScan(_:files:withFileColumn:)`` fetches.
+///
 /// Refused (422, never read wrongly): deletion vectors and column mapping, which the DuckDB
 /// engine reads.
 struct SparkDeltaScan {
@@ -19,14 +22,11 @@ struct SparkDeltaScan {
     let sources: [SparkFileSource]
     /// The definition of `t` (a query over the sources).
     let table: String
+    /// The path Spark is given for each file, by the `add` action's path.
+    let filePaths: [String: String]
 
-    init(snapshot: Snapshot, files: [AddFile], withFileColumn: Bool = false) throws {
-        func refuse(_ what: String) -> SwiftLakeError {
-            SwiftLakeError(.unprocessable, code: "engine_unsupported",
-                           "The Spark engine does not handle \(what) yet. Send this request with \"engine\": \"duckdb\" (or \"auto\").")
-        }
-        if snapshot.metadata.columnMappingMode != "none" { throw refuse("tables with column mapping") }
-        if files.contains(where: { $0.deletionVector != nil }) { throw refuse("deletion vectors") }
+    init(snapshot: Snapshot, files: [AddFile], withFileColumn: Bool = false, localPaths: [String: String] = [:]) throws {
+        try Self.requireSupported(snapshot, files: files)
         let partitionColumns = snapshot.metadata.partitionColumns
         let dataFields = snapshot.schema.fields.filter { !partitionColumns.contains($0.name) }
         let schemaJSON = DataType.struct(StructType(fields: dataFields)).json.description
@@ -34,10 +34,12 @@ struct SparkDeltaScan {
         var groups: [[String: String?]] = []
         var paths: [[String]] = []
         var index: [String: Int] = [:]
+        var filePaths: [String: String] = [:]
         for add in files {
             let values = add.partitionValues
             let key = partitionColumns.map { column in (values[column] ?? nil).map { "=" + $0 } ?? "∅" }.joined(separator: "\u{1}")
-            let path = Self.localPath(snapshot.absolutePath(of: add.path))
+            let path = localPaths[add.path] ?? Self.localPath(snapshot.absolutePath(of: add.path))
+            filePaths[add.path] = path
             if let i = index[key] {
                 paths[i].append(path)
             } else {
@@ -46,6 +48,7 @@ struct SparkDeltaScan {
                 paths.append([path])
             }
         }
+        self.filePaths = filePaths
         sources = paths.enumerated().map { i, files in
             SparkFileSource(name: "swiftlake_part_\(i)", paths: files, schema: schemaJSON)
         }
@@ -66,6 +69,16 @@ struct SparkDeltaScan {
         } else {
             table = selects.joined(separator: "\nUNION ALL\n")
         }
+    }
+
+    /// Refuses (422) what Spark cannot read correctly yet: column mapping, deletion vectors.
+    static func requireSupported(_ snapshot: Snapshot, files: [AddFile]) throws {
+        func refuse(_ what: String) -> SwiftLakeError {
+            SwiftLakeError(.unprocessable, code: "engine_unsupported",
+                           "The Spark engine does not handle \(what) yet. Send this request with \"engine\": \"duckdb\" (or \"auto\").")
+        }
+        if snapshot.metadata.columnMappingMode != "none" { throw refuse("tables with column mapping") }
+        if files.contains(where: { $0.deletionVector != nil }) { throw refuse("deletion vectors") }
     }
 
     /// A file path of the log as a local path (`file:///x` → `/x`).

@@ -126,19 +126,27 @@ final class DataFileWriter: @unchecked Sendable {
                 values = found
                 directory = partitionColumns.map { PartitionPath.directory(column: $0, value: found[$0] ?? nil) }.joined(separator: "/") + "/"
             }
-            let name = String(format: "part-%05d-", fileIndex) + UUID().uuidString.lowercased() + "-c000.snappy.parquet"
-            fileIndex += 1
-            let relative = directory + name
-            let destination = tableLocation + "/" + relative
-            try FileManager.default.createDirectory(atPath: tableLocation + "/" + directory, withIntermediateDirectories: true)
-            try FileManager.default.moveItem(atPath: file, toPath: destination)
-            written.append(destination)
-            let attributes = try FileManager.default.attributesOfItem(atPath: destination)
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-            adds.append(AddFile(path: PartitionPath.logPath(relative), partitionValues: values, size: size,
-                                modificationTime: CommitInfoBuilder.now(), dataChange: true, stats: fileStats.json))
+            adds.append(try adopt(file, directory: directory, partitionValues: values, stats: fileStats.json))
         }
         return adds
+    }
+
+    /// Moves `file`, a finished Parquet file on the same file system, into the table (or its
+    /// local mirror) under a new unique name in `directory` (a partition's directory with a
+    /// trailing `/`, or empty), remembers it for ``publish()`` and ``discard()``, and returns
+    /// its `add` action.
+    func adopt(_ file: String, directory: String, partitionValues: [String: String?], stats: String) throws -> AddFile {
+        let name = String(format: "part-%05d-", fileIndex) + UUID().uuidString.lowercased() + "-c000.snappy.parquet"
+        fileIndex += 1
+        let relative = directory + name
+        let destination = tableLocation + "/" + relative
+        try FileManager.default.createDirectory(atPath: tableLocation + "/" + directory, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: file, toPath: destination)
+        written.append(destination)
+        let attributes = try FileManager.default.attributesOfItem(atPath: destination)
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        return AddFile(path: PartitionPath.logPath(relative), partitionValues: partitionValues, size: size,
+                       modificationTime: CommitInfoBuilder.now(), dataChange: true, stats: stats)
     }
 
     /// The statistics of files DuckDB has just written: from their Parquet footers when

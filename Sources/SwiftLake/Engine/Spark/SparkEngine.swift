@@ -88,7 +88,11 @@ public final class SparkEngine: Sendable {
     ///
     /// `table`, when given, defines `t` as a common table expression over the sources (a
     /// Delta snapshot's files with their partition values); otherwise a source named `t` is.
-    func query(_ statement: String, sources: [SparkFileSource], table: String? = nil, limit: Int) async throws -> QueryCursor {
+    ///
+    /// `lease`, when given, holds the S3 cache copies the sources name until the result has
+    /// been read or the cursor is closed (it is released at once when the query fails).
+    func query(_ statement: String, sources: [SparkFileSource], table: String? = nil, limit: Int,
+               holding lease: S3FileCache.Lease? = nil) async throws -> QueryCursor {
         let started = ContinuousClock.now
         do {
             try await prepareSession()
@@ -96,7 +100,7 @@ public final class SparkEngine: Sendable {
             let cap = limit < Int.max ? " LIMIT \(limit + 1)" : ""
             let query = "\(with)SELECT * FROM (\n\(Self.trimmed(statement))\n) AS swiftlake_result\(cap)"
             let result = client.sql(query, sources: sources, tags: ["swiftlake"])
-            let source = SparkResultSource(client: client, result: result, remote: remote, timeout: queryTimeout)
+            let source = SparkResultSource(client: client, result: result, remote: remote, timeout: queryTimeout, holding: lease)
             let first = try await source.fetch(rows: 1, columnar: false)
             let fields: [SparkConnect.ArrowField]
             if let schema = source.schema {
@@ -110,6 +114,7 @@ public final class SparkEngine: Sendable {
             }
             return QueryCursor(source: source, columns: columns, engine: Self.name, first: first, limit: limit, started: started)
         } catch {
+            lease?.release()
             let mapped = (error as? SwiftLakeError) ?? SwiftLakeError(spark: error, remote: remote)
             noteFailure(mapped)
             throw mapped

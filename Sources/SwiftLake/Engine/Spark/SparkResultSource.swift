@@ -3,7 +3,8 @@ import SparkConnect
 
 /// A Spark Connect result stream read batch by batch: the ``ResultSource`` of the Spark
 /// engine. Closing it interrupts the server-side operation (its stream then ends), and the
-/// query timeout does the same.
+/// query timeout does the same. A lease on S3 cache files the query reads is held until the
+/// stream ends or is closed, so that no copy is evicted while Spark may still open it.
 final class SparkResultSource: ResultSource, @unchecked Sendable {
     private let client: SparkConnectClient
     private let operationID: String
@@ -16,8 +17,12 @@ final class SparkResultSource: ResultSource, @unchecked Sendable {
     private var timer: Task<Void, Never>?
     /// The schema of the first batch seen (Spark sends one even for an empty result).
     private(set) var schema: SparkConnect.ArrowSchema?
+    /// The cache files the query reads, released when the stream ends or is closed.
+    private var held: S3FileCache.Lease?
 
-    init(client: SparkConnectClient, result: SparkQueryResult, remote: String, timeout: Duration?) {
+    init(client: SparkConnectClient, result: SparkQueryResult, remote: String, timeout: Duration?,
+         holding lease: S3FileCache.Lease? = nil) {
+        self.held = lease
         self.client = client
         self.operationID = result.operationID
         self.remote = remote
@@ -64,6 +69,7 @@ final class SparkResultSource: ResultSource, @unchecked Sendable {
         }
         timer?.cancel()
         if wasOpen { interrupt() }
+        releaseLease()
     }
 
     var progress: Double? { nil }
@@ -73,6 +79,12 @@ final class SparkResultSource: ResultSource, @unchecked Sendable {
         lock.withLock { closed = true }
         timer?.cancel()
         iterator = nil
+        releaseLease()
+    }
+
+    private func releaseLease() {
+        let lease = lock.withLock { () -> S3FileCache.Lease? in defer { held = nil }; return held }
+        lease?.release()
     }
 
     /// Asks the server to stop the operation (in the background: close must not wait).
