@@ -36,7 +36,7 @@ struct DeltaDeleteCommand: AsyncParsableCommand {
     func run() async throws {
         let lake = try local.makeLakehouse()
         let result = try await ProgressBar.around("deleting", enabled: !local.noProgress) { progress in
-            try await lake.deltaDelete(DeltaDeleteRequest(path: LocalOptions.absolute(path), predicate: predicate), progress: progress)
+            try await lake.deltaDelete(DeltaDeleteRequest(path: LocalOptions.absolute(path), predicate: predicate, engine: local.engine), progress: progress)
         }
         try DeltaWriteReport.print(result, format: format)
     }

@@ -165,7 +165,7 @@ struct DeltaMergeCommand: AsyncParsableCommand {
             rows: try parsedRows(), sourcePaths: sources.isEmpty ? nil : sources.map(LocalOptions.absolute),
             delta: sourceDelta.map { DeltaMergeTableSource(path: LocalOptions.absolute($0), version: sourceVersion) }, sql: sql)
         let request = DeltaMergeRequest(path: LocalOptions.absolute(path), source: source, sourceAlias: sourceAlias,
-                                        targetAlias: targetAlias, on: on, clauses: try clauses())
+                                        targetAlias: targetAlias, on: on, clauses: try clauses(), engine: local.engine)
         let lake = try local.makeLakehouse()
         let result = try await ProgressBar.around("merging", enabled: !local.noProgress) { progress in
             try await lake.deltaMerge(request, progress: progress)

@@ -33,7 +33,7 @@ struct DeltaOptimizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await local.makeLakehouse().deltaOptimize(
-            DeltaOptimizeRequest(path: LocalOptions.absolute(path), predicate: predicate, targetSize: targetSize))
+            DeltaOptimizeRequest(path: LocalOptions.absolute(path), predicate: predicate, targetSize: targetSize, engine: local.engine))
         switch format {
         case .json: try Report.printJSON(result)
         case .table:

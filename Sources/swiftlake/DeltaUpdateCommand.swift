@@ -37,7 +37,7 @@ struct DeltaUpdateCommand: AsyncParsableCommand {
         let sets = try Assignments.parse(updates, flag: "--set")
         let lake = try local.makeLakehouse()
         let result = try await ProgressBar.around("updating", enabled: !local.noProgress) { progress in
-            try await lake.deltaUpdate(DeltaUpdateRequest(path: LocalOptions.absolute(path), predicate: predicate, updates: sets), progress: progress)
+            try await lake.deltaUpdate(DeltaUpdateRequest(path: LocalOptions.absolute(path), predicate: predicate, updates: sets, engine: local.engine), progress: progress)
         }
         try DeltaWriteReport.print(result, format: format)
     }

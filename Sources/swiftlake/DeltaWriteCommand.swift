@@ -101,7 +101,7 @@ struct DeltaWriteCommand: AsyncParsableCommand {
             sourcePaths: sources.isEmpty ? nil : sources.map(LocalOptions.absolute),
             sourceDelta: sourceDelta.map { DeltaMergeTableSource(path: LocalOptions.absolute($0), version: sourceVersion) }, sql: sql,
             partitionColumns: partitionBy.isEmpty ? nil : partitionBy, replaceWhere: replaceWhere,
-            mergeSchema: mergeSchema ? true : nil, targetFileSize: targetFileSize)
+            mergeSchema: mergeSchema ? true : nil, targetFileSize: targetFileSize, engine: local.engine)
         let lake = try local.makeLakehouse()
         let result = try await ProgressBar.around("writing", enabled: !local.noProgress) { progress in
             try await lake.deltaWrite(request, progress: progress)

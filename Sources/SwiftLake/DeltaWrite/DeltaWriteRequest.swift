@@ -60,8 +60,9 @@ public struct DeltaWriteRequest: Codable, Sendable {
     /// Creates a request.
     public init(path: String, mode: Mode? = nil, rows: [[String: DeltaRowValue]]? = nil, sourcePaths: [String]? = nil,
                 sourceDelta: DeltaMergeTableSource? = nil, sql: String? = nil, partitionColumns: [String]? = nil, replaceWhere: String? = nil, mergeSchema: Bool? = nil,
-                properties: [String: String]? = nil, targetFileSize: Int64? = nil) {
+                properties: [String: String]? = nil, targetFileSize: Int64? = nil, engine: EngineChoice? = nil) {
         self.path = path
+        self.engine = engine
         self.mode = mode
         self.rows = rows
         self.sourcePaths = sourcePaths
