@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(name: "swiftlake-bench", dependencies: ["DeltaLake", "SwiftLake", "ObjectStore"], path: "bench/Sources/swiftlake-bench"),
         .executableTarget(name: "swiftlake-spark-bench", dependencies: ["SparkConnect"], path: "bench/Sources/swiftlake-spark-bench"),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
-        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),
+        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect", "DeltaOracle"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
         // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
         .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB", "SwiftLake"],

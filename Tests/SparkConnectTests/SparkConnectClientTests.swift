@@ -1,3 +1,4 @@
+import DeltaOracle
 import Foundation
 import Testing
 
