@@ -190,6 +190,34 @@ import Testing
         }
     }
 
+    @Test("aggregates answer in DuckDB's types on Spark; a type Spark would compute differently is refused")
+    func aggregatesAnswerInDuckDBTypes() async throws {
+        guard let remote = Self.remote() else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-spark-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        guard try await Self.writeAwkwardData(into: directory) else { return }
+        try await Self.withSparkServer(roots: [directory], remote: remote) { client in
+            let write = try await client.post("/api/delta/write", json: #"{"path":"sums","source":{"parquet":["awkward"]},"partition_by":["region"],"sql":"SELECT id, big, price, region FROM t","engine":"duckdb"}"#)
+            #expect(write.status == .ok, "\(write.text)")
+            // sum(DECIMAL(12,3)) is DECIMAL(22,3) in Spark, DECIMAL(38,3) in DuckDB; sum(INTEGER)
+            // BIGINT against HUGEINT; count(*) is named count(1) against count_star().
+            let answer = try await Self.expectSameAnswer(client, "/api/delta/read", [
+                "path": "sums", "sql": "SELECT region, sum(price), sum(id) AS ids, sum(big) AS bigs, count(*) FROM t GROUP BY region ORDER BY region"])
+            let types = (answer?["columns"] as? [[String: String]])?.map { $0["type"] ?? "" }
+            #expect(types == ["VARCHAR", "DECIMAL(38,3)", "HUGEINT", "HUGEINT", "BIGINT"], "\(answer ?? [:])")
+            // Hand-reasoned: north holds ids 0–24, so sum(id) = 300; sum(price) = Σ(1.25 i − 3) = 375 − 75 = 300.000.
+            let north = (answer?["rows"] as? [[Any]])?.first { $0.first as? String == "north" }
+            #expect(north.map { [($0[1] as? NSNumber)?.doubleValue, ($0[2] as? NSNumber)?.doubleValue] } == [300, 300], "\(north ?? [])")
+            // avg of a decimal is a DOUBLE in DuckDB and a rounded DECIMAL in Spark: refused on Spark.
+            let avg = try await client.post("/api/delta/read", json: #"{"path":"sums","sql":"SELECT avg(price) AS mean FROM t","engine":"spark"}"#)
+            #expect(avg.status == .unprocessableContent, "\(avg.text)")
+            #expect(avg.errorCode == "engine_unsupported")
+            #expect(avg.text.contains("'mean'") && avg.text.contains("DOUBLE"), "\(avg.text)")
+            try await Self.expectSameAnswer(client, "/api/delta/read", [
+                "path": "sums", "sql": "SELECT avg(CAST(price AS DOUBLE)) AS mean FROM t"])
+        }
+    }
+
     @Test("health shows the Spark server's version and UI")
     func healthShowsSpark() async throws {
         guard let remote = Self.remote() else { return }

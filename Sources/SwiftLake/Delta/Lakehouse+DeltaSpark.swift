@@ -7,8 +7,9 @@ extension Lakehouse {
     /// with more bytes to scan than the threshold); `nil` when it picks DuckDB.
     ///
     /// SwiftLake replays the log and skips files as for DuckDB; Spark reads the kept files
-    /// (``SparkDeltaScan``), from local copies for a table in S3. Deletion vectors and column
-    /// mapping are refused on Spark with 422 for now.
+    /// (``SparkDeltaScan``), from local copies for a table in S3, and the answer comes in the
+    /// column types DuckDB gives the same statement (``SparkResultTypes``). Deletion vectors
+    /// and column mapping are refused on Spark with 422 for now.
     func deltaReadOnSpark(_ request: DeltaReadRequest) async throws -> DeltaReadResult? {
         let table = try deltaReadTable(request.path)
         let statement = try request.statement()
@@ -21,7 +22,19 @@ extension Lakehouse {
             return nil
         }
         let (scan, lease) = try await sparkDeltaScan(snapshot, files: kept)
-        let cursor = try await spark.query(statement, sources: scan.sources, table: scan.table, limit: limit, holding: lease)
+        let cursor: QueryCursor
+        do {
+            // DuckDB's columns for the same statement over the same files, for the same answer.
+            let located = kept.map { (path: scan.filePaths[$0.path] ?? $0.path, add: $0) }
+            let present = try await parquetColumns(located.map(\.path))
+            let definition = try DeltaScan(snapshot: snapshot, files: located, deletedRows: [:], presentColumns: present).definition()
+            let columns = try await duckDBColumns(of: statement, over: definition)
+            cursor = try await spark.query(statement, sources: scan.sources, table: scan.table, limit: limit, holding: lease,
+                                           matching: columns)
+        } catch {
+            lease?.release()
+            throw error
+        }
         return DeltaReadResult(cursor: cursor, version: snapshot.version, filesScanned: kept.count,
                                filesSkipped: snapshot.activeFiles.count - kept.count)
     }

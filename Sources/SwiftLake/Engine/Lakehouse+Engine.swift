@@ -33,6 +33,16 @@ extension Lakehouse {
                              "\(operation) does not run on the Spark engine yet. Send it with \"engine\": \"duckdb\" or \"auto\" (the embedded engine runs it).")
     }
 
+    /// DuckDB's columns for `statement` with `t` defined by `definition`: the statement is
+    /// bound, not run (only footers are read). What Spark's answer is reported in.
+    func duckDBColumns(of statement: String, over definition: TableDefinition) async throws -> [ResultColumn] {
+        try await duckdb.withConnection { connection in
+            try self.duckdb.defineTable(definition, on: connection)
+            _ = try ReadOnlyStatement.prepare(statement, on: connection)
+            return try connection.query("SELECT * FROM (\(statement)) AS swiftlake_result LIMIT 0").columns.map(ResultColumn.init)
+        }
+    }
+
     static let sparkNotConfigured = SwiftLakeError(
         .unavailable, code: "engine_unavailable",
         "The Spark engine is not configured on this server. Start the server with --spark sc://HOST:15002 (or set SPARK_REMOTE), or use \"engine\": \"duckdb\" or \"auto\".")

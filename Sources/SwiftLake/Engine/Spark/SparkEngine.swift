@@ -91,8 +91,11 @@ public final class SparkEngine: Sendable {
     ///
     /// `lease`, when given, holds the S3 cache copies the sources name until the result has
     /// been read or the cursor is closed (it is released at once when the query fails).
+    ///
+    /// `duckdbColumns`, when given, are DuckDB's columns for the same statement: the answer
+    /// is then reported in them (``SparkResultTypes``), or refused when it cannot be.
     func query(_ statement: String, sources: [SparkFileSource], table: String? = nil, limit: Int,
-               holding lease: S3FileCache.Lease? = nil) async throws -> QueryCursor {
+               holding lease: S3FileCache.Lease? = nil, matching duckdbColumns: [ResultColumn]? = nil) async throws -> QueryCursor {
         let started = ContinuousClock.now
         do {
             try await prepareSession()
@@ -108,11 +111,24 @@ public final class SparkEngine: Sendable {
             } else {
                 fields = try await client.schema(of: query, sources: sources).fields.map { SparkConnect.ArrowField(sparkField: $0) }
             }
-            let columns = fields.map { field -> ResultColumn in
+            var columns = fields.map { field -> ResultColumn in
                 let type = LogicalType(arrow: field)
                 return ResultColumn(name: field.name, type: type.description, logicalType: type)
             }
-            return QueryCursor(source: source, columns: columns, engine: Self.name, first: first, limit: limit, started: started)
+            var batches = first
+            if let duckdbColumns {
+                let types: SparkResultTypes
+                do {
+                    types = try SparkResultTypes(spark: columns, duckdb: duckdbColumns)
+                } catch {
+                    source.close()
+                    throw error
+                }
+                columns = types.columns
+                batches = first.map(types.apply)
+                source.types = types
+            }
+            return QueryCursor(source: source, columns: columns, engine: Self.name, first: batches, limit: limit, started: started)
         } catch {
             lease?.release()
             let mapped = (error as? SwiftLakeError) ?? SwiftLakeError(spark: error, remote: remote)

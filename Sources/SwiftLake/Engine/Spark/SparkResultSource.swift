@@ -19,6 +19,8 @@ final class SparkResultSource: ResultSource, @unchecked Sendable {
     private(set) var schema: SparkConnect.ArrowSchema?
     /// The cache files the query reads, released when the stream ends or is closed.
     private var held: S3FileCache.Lease?
+    /// The DuckDB types later batches are reported in (set before they are fetched).
+    var types: SparkResultTypes?
 
     init(client: SparkConnectClient, result: SparkQueryResult, remote: String, timeout: Duration?,
          holding lease: S3FileCache.Lease? = nil) {
@@ -52,7 +54,8 @@ final class SparkResultSource: ResultSource, @unchecked Sendable {
                 }
                 if schema == nil { schema = batch.schema }
                 if batch.rowCount == 0 { continue }
-                batches.append(RowBatch(spark: batch))
+                let rows = RowBatch(spark: batch)
+                batches.append(types.map { $0.apply(rows) } ?? rows)
                 count += batch.rowCount
             }
         } catch {
