@@ -48,8 +48,9 @@ import Testing
                 #expect(rest["committed"] as? Bool == true && int(rest["version"]) == 6, "\(engine) \(rest)")
                 #expect([int(rest["num_batches"]), int(rest["num_files_removed"]), int(rest["num_files_added"]), int(rest["rows_rewritten"])]
                         == [1, 5, 1, 35], "\(engine) \(rest)")
-                // Nothing left to compact: no commit.
+                // Nothing left to compact: no commit, and the engine asked for is the one named.
                 #expect(again["committed"] as? Bool == false && int(again["version"]) == 6, "\(engine) \(again)")
+                #expect(again["engine"] as? String == engine, "\(again)")
             }
             // The compaction commits change no data: every add and remove says dataChange false.
             for table in ["by_spark", "by_duckdb"] {

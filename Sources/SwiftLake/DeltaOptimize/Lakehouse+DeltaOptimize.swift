@@ -32,8 +32,10 @@ extension Lakehouse {
         guard var job = try await prepareOptimize(request) else {
             throw SwiftLakeError.notFound("delta_not_found", "No Delta table at '\(request.path)' (no _delta_log). Check the path.")
         }
+        let selected = try selectEngine(request.engine, bytesToScan: job.plan.bins.reduce(0) { $0 + $1.bytes })
+        if case .spark = selected { job.result.engine = SparkEngine.name }
         guard !job.plan.bins.isEmpty else { return job.finishedWithoutCommit() }
-        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: job.plan.bins.reduce(0) { $0 + $1.bytes }) {
+        if case .spark(let spark) = selected {
             return try await deltaOptimizeOnSpark(job, spark: spark, progress: progress, beforeCommit: beforeCommit)
         }
         // One scan per bin: each reads exactly its files, rather than one view over every
