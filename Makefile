@@ -19,6 +19,8 @@ SHELL := /bin/bash
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ROOT ?= ./data
+# A Spark Connect server for the Spark engine, e.g. make run SPARK=sc://127.0.0.1:15002 (after make spark-up)
+SPARK ?=
 # Extra arguments, e.g. make test TEST_ARGS="--filter DuckDBTests"
 TEST_ARGS ?=
 # e.g. make bench BENCH_ARGS="--reps 20"
@@ -40,7 +42,7 @@ help: ## list the targets
 	@echo "SwiftLake. Targets (each installs what it needs first):"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 16
 	@echo
-	@echo "Variables: HOST=$(HOST) PORT=$(PORT) ROOT=$(ROOT) TEST_ARGS=… BENCH_ARGS=…"
+	@echo "Variables: HOST=$(HOST) PORT=$(PORT) ROOT=$(ROOT) SPARK=sc://… TEST_ARGS=… BENCH_ARGS=…"
 	@echo "Plain swift with the DuckDB paths set: scripts/swift.sh build|test|run …"
 
 deps: ## install/build what is missing: DuckDB (cached), Python oracles, Swagger UI
@@ -51,11 +53,11 @@ deps: ## install/build what is missing: DuckDB (cached), Python oracles, Swagger
 build: deps ## release build of the CLI/server: .build/release/swiftlake
 	$(SWIFT) build -c release --product swiftlake
 
-run: build ## start the service on HOST:PORT (127.0.0.1:8000) over ROOT (./data, sample data if missing)
+run: build ## start the service on HOST:PORT (127.0.0.1:8000) over ROOT (./data, sample data if missing); SPARK=sc://… adds the Spark engine
 	@$(SWAGGER_ENV); \
 	$(BIN) sample-data $(ROOT); \
 	echo "SwiftLake on http://$(HOST):$(PORT) (docs: http://$(HOST):$(PORT)/docs), root $(ROOT)"; \
-	exec $(BIN) serve --host $(HOST) --port $(PORT) --root $(ROOT)
+	exec $(BIN) serve --host $(HOST) --port $(PORT) --root $(ROOT) $(if $(SPARK),--spark $(SPARK),)
 
 # SWIFTLAKE_TEST_FULL=1 tells tests that need external tools (Python oracles,
 # the S3 server, Spark) that those must run, not skip. moto_server runs on

@@ -126,6 +126,7 @@ enum DeltaWriteReport {
                 ("files added", Report.grouped(result.filesAdded)),
                 ("files removed", Report.grouped(result.filesRemoved)),
                 ("bytes added", Report.bytes(Int(result.bytesAdded))),
+                ("engine", result.engine),
                 ("elapsed", Report.duration(milliseconds: result.elapsedMs)),
             ]))
         }
