@@ -72,13 +72,20 @@ extension Lakehouse {
             candidates = try await deltaCandidates(snapshot, predicate: source.keyPredicate)
         }
         let usesDeletionVectors = deltaUsesDeletionVectors(snapshot)
-        let scan = try await deltaTargetScan(snapshot, files: candidates, exposesRowIndex: usesDeletionVectors)
+        // Without not-matched-by-source clauses only the matched target rows matter.
+        let matchedOnly = plan.numbers(.notMatchedBySource).isEmpty && !usesDeletionVectors
+        let scan = try await deltaTargetScan(snapshot, files: candidates, exposesRowIndex: usesDeletionVectors || matchedOnly)
         let writer = DataFileWriter(table: table, staging: self.duckdb.stagingPath(extension: "delta"), schema: snapshot.schema,
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
-        let run = DeltaMergeRun(plan: plan, scan: scan, sourceFile: source.file, on: request.on,
-                                sourceAlias: sourceAlias, targetAlias: targetAlias, usesDeletionVectors: usesDeletionVectors)
-        let outcome = try await withDeltaWriter(writer, progress: progress) { connection in
-            try run.execute(writer: writer, on: connection)
+        let outcome: DeltaMergeRun.Outcome
+        if matchedOnly {
+            let run = DeltaMergeMatchedRun(plan: plan, scan: scan, sourceFile: source.file, on: request.on,
+                                           sourceAlias: sourceAlias, targetAlias: targetAlias)
+            outcome = try await withDeltaWriter(writer, progress: progress) { connection in try run.execute(writer: writer, on: connection) }
+        } else {
+            let run = DeltaMergeRun(plan: plan, scan: scan, sourceFile: source.file, on: request.on,
+                                    sourceAlias: sourceAlias, targetAlias: targetAlias, usesDeletionVectors: usesDeletionVectors)
+            outcome = try await withDeltaWriter(writer, progress: progress) { connection in try run.execute(writer: writer, on: connection) }
         }
 
         var metrics = outcome.counts
