@@ -53,6 +53,8 @@ extension Lakehouse {
         let updates = request.updates
         let selectList = select.joined(separator: ", ")
         let notNullCheck = DeltaWritePlan(schema: snapshot.schema, addedColumns: [], selectList: "")
+        let checksRows = snapshot.schema.fields.contains { !$0.nullable }
+            || !ConstraintCheck(configuration: snapshot.metadata.configuration).constraints.isEmpty
         let work = try await withDeltaWriter(writer, progress: progress) { connection -> ([CopyOnWrite.Touched], [AddFile], [String: [UInt64]], [String: Int64]) in
             let staged = "__swiftlake_update_" + UUID().uuidString.prefix(8).lowercased()
             defer {
@@ -67,18 +69,27 @@ extension Lakehouse {
             let touched = try cow.touched(on: connection)
             guard !touched.isEmpty else { return ([], [], [:], [:]) }
             let paths = touched.map { scan.path(of: $0.add) }
-            // With deletion vectors only the updated rows are written; the rest stay where they are.
-            let filter = usesDeletionVectors ? cow.matches : nil
-            try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT * FROM \(cow.rows(of: paths, select: selectList, filter: filter))")
+            if !usesDeletionVectors && !checksRows {
+                // Nothing to check: the touched files' rows go from the scan, changed, into the new files.
+                return (touched, try writer.write(relation: cow.rows(of: paths, select: selectList), on: connection), [:], [:])
+            }
+            // Only the updated rows are staged and checked (the others are unchanged, and were
+            // checked when written); with deletion vectors only they are written, the rest stay
+            // where they are, and otherwise the touched files' other rows go with them straight
+            // from the scan.
+            try connection.execute("CREATE TEMP TABLE \(staged) AS SELECT * FROM \(cow.rows(of: paths, select: selectList, filter: cow.matches))")
             try notNullCheck.checkNotNull(relation: staged, on: connection)
             try ConstraintCheck(configuration: snapshot.metadata.configuration).check(relation: staged, on: connection)
+            let plain = snapshot.schema.fields.map { SQL.identifier($0.name) }.joined(separator: ", ")
+            let output = usesDeletionVectors ? staged
+                : "(SELECT * FROM \(cow.rows(of: paths, select: plain, filter: "NOT \(cow.matches)")) UNION ALL SELECT * FROM \(staged))"
             var marked: [String: [UInt64]] = [:], counts: [String: Int64] = [:]
             if usesDeletionVectors {
                 let partial = touched.filter { $0.matched < $0.total }.map { scan.path(of: $0.add) }
                 marked = try DeletionVectorMarking.rowIndexes(in: scan, files: partial, filter: cow.matches, on: connection)
                 counts = try DeletionVectorMarking.missingRowCounts(in: scan, files: partial, on: connection)
             }
-            return (touched, try writer.write(relation: staged, on: connection), marked, counts)
+            return (touched, try writer.write(relation: output, on: connection), marked, counts)
         }
         var result = DeltaWriteResult(version: snapshot.version, operation: "UPDATE", committed: false)
         guard !work.0.isEmpty else {
