@@ -23,12 +23,11 @@ extension Lakehouse {
         // Local copies of sources in S3, held until the write is done.
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
+        var sourceSnapshot: Snapshot?
         if let delta = request.sourceDelta {
             let sourceTable = try deltaReadTable(delta.path)
             let snapshot = try await deltaSnapshot(sourceTable, version: delta.version, timestamp: nil)
-            let scan: SparkDeltaScan
-            (scan, lease) = try await sparkDeltaScan(snapshot, files: snapshot.activeFiles)
-            (sources, definition) = (scan.sources, scan.table)
+            sourceSnapshot = snapshot
             sourceBytes = snapshot.activeFiles.reduce(0) { $0 + $1.size }
         } else if let paths = request.sourcePaths {
             let files = try await parquetFiles(paths, lease: &lease)
@@ -47,6 +46,12 @@ extension Lakehouse {
         }
         guard request.sourceDelta != nil || request.sourcePaths != nil || request.sql != nil else {
             throw SwiftLakeError.invalid("missing_data", "Give the data to write in 'source_paths' (Parquet files) or 'source_delta' (a Delta table), optionally reshaped by 'sql' (a SELECT … FROM t), or give 'sql' alone.")
+        }
+        if let snapshot = sourceSnapshot {
+            // Only once Spark runs the write and the request is valid: the source's files, fetched whole when in S3.
+            let scan: SparkDeltaScan
+            (scan, lease) = try await sparkDeltaScan(snapshot, files: snapshot.activeFiles)
+            (sources, definition) = (scan.sources, scan.table)
         }
         let statement = SparkEngine.trimmed(request.sql ?? "SELECT * FROM t")
 
