@@ -15,14 +15,33 @@ public struct SparkFileSource: Sendable, Hashable {
     public var schema: String?
     /// Data source options (`mergeSchema`, `basePath`, …).
     public var options: [String: String]
+    /// Columns computed over the files' rows before the source is named, appended to the
+    /// files' columns: what only the file read itself can see, such as Spark's hidden
+    /// `_metadata.row_index` (a row's position in its file), which a view does not expose.
+    public var computedColumns: [ComputedColumn]
+
+    /// A column computed from each row read (``computedColumns``).
+    public struct ComputedColumn: Sendable, Hashable {
+        /// The column's name.
+        public var name: String
+        /// A Spark SQL expression over the file's columns and metadata, e.g. `_metadata.row_index`.
+        public var expression: String
+
+        public init(name: String, expression: String) {
+            self.name = name
+            self.expression = expression
+        }
+    }
 
     /// A source named `name` over `paths`.
-    public init(name: String, paths: [String], format: String = "parquet", schema: String? = nil, options: [String: String] = [:]) {
+    public init(name: String, paths: [String], format: String = "parquet", schema: String? = nil, options: [String: String] = [:],
+                computedColumns: [ComputedColumn] = []) {
         self.name = name
         self.paths = paths
         self.format = format
         self.schema = schema
         self.options = options
+        self.computedColumns = computedColumns
     }
 }
 
@@ -79,6 +98,25 @@ extension SparkConnectClient {
         for try await _ in execute(plan, tags: tags) {}
     }
 
+    /// `input` with every column (`*`) and the computed columns after them.
+    static func projecting(_ columns: [SparkFileSource.ComputedColumn], over input: Spark_Connect_Relation) -> Spark_Connect_Relation {
+        var star = Spark_Connect_Expression()
+        star.unresolvedStar = Spark_Connect_Expression.UnresolvedStar()
+        var expressions = [star]
+        for column in columns {
+            var value = Spark_Connect_Expression()
+            value.expressionString.expression = column.expression
+            var named = Spark_Connect_Expression()
+            named.alias.expr = value
+            named.alias.name = [column.name]
+            expressions.append(named)
+        }
+        var project = Spark_Connect_Relation()
+        project.project.input = input
+        project.project.expressions = expressions
+        return project
+    }
+
     /// `query` as a relation, with each source as a named reference when there are any.
     static func relation(_ query: String, sources: [SparkFileSource]) -> Spark_Connect_Relation {
         var sql = Spark_Connect_Relation()
@@ -94,7 +132,7 @@ extension SparkConnectClient {
             read.read.dataSource.options = source.options
             var alias = Spark_Connect_Relation()
             alias.subqueryAlias.alias = source.name
-            alias.subqueryAlias.input = read
+            alias.subqueryAlias.input = source.computedColumns.isEmpty ? read : Self.projecting(source.computedColumns, over: read)
             return alias
         }
         var relation = Spark_Connect_Relation()

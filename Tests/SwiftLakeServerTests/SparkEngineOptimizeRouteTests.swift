@@ -90,35 +90,58 @@ import Testing
         }
     }
 
-    @Test("OPTIMIZE on Spark of files with deletion vectors is refused before anything is written")
-    func deletionVectorsAreRefused() async throws {
+    @Test("update, delete and OPTIMIZE on Spark of a table with deletion vectors match DuckDB's; vectors are purged")
+    func deletionVectorTables() async throws {
         guard let remote = SparkEngineRouteTests.remote() else { return }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-spark-optimize-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         guard try await SparkEngineRouteTests.writeAwkwardData(into: directory) else { return }
         try await SparkEngineRouteTests.withSparkServer(roots: [directory], remote: remote) { client in
-            let create = try await client.post("/api/delta/create", json: #"{"path":"dv","schema":[{"name":"id","type":"integer"},{"name":"name","type":"string"}],"properties":{"delta.enableDeletionVectors":"true"}}"#)
-            #expect(create.status == .ok, "\(create.text)")
-            for _ in 0..<2 {
-                let write = try await client.post("/api/delta/write", json: #"{"path":"dv","mode":"append","source":{"parquet":["awkward/region=north"]},"sql":"SELECT id, name FROM t","engine":"duckdb"}"#)
-                #expect(write.status == .ok, "\(write.text)")
+            func post(_ uri: String, _ body: String) async throws -> [String: Any] {
+                let response = try await client.post(uri, json: body)
+                #expect(response.status == .ok, "\(uri): \(response.text.prefix(400))")
+                return (try? response.json()) ?? [:]
             }
-            let delete = try await client.post("/api/delta/delete", json: #"{"path":"dv","predicate":"id = 7","engine":"duckdb"}"#)
-            #expect(delete.status == .ok, "\(delete.text)")
-            let before = try FileManager.default.subpathsOfDirectory(atPath: directory + "/dv").sorted()
-
-            let optimize = try await client.post("/api/delta/optimize", json: #"{"path":"dv","engine":"spark"}"#)
-            #expect(optimize.status == .unprocessableContent, "\(optimize.text)")
-            #expect(optimize.errorCode == "engine_unsupported")
-            #expect(optimize.text.contains("deletion vectors"), "\(optimize.text)")
-            // Nothing committed, nothing written.
-            #expect(try FileManager.default.subpathsOfDirectory(atPath: directory + "/dv").sorted() == before)
-            // DuckDB compacts it, dropping the deleted rows: 2 × 25 rows less the two id 7s.
-            let duckdb = try await client.post("/api/delta/optimize", json: #"{"path":"dv"}"#)
-            #expect(duckdb.status == .ok, "\(duckdb.text)")
-            let json = try duckdb.json()
-            #expect(json["engine"] as? String == "duckdb")
-            #expect(int(json["rows_rewritten"]) == 48, "\(json)")
+            var results: [String: [[String: Any]]] = [:]
+            for engine in ["spark", "duckdb"] {
+                let table = "dv_\(engine)"
+                // The same table for both: two files of north's 25 rows, and deletion vectors
+                // (written by DuckDB) deleting id 7 from each.
+                _ = try await post("/api/delta/create", #"{"path":"\#(table)","schema":[{"name":"id","type":"integer"},{"name":"name","type":"string"}],"properties":{"delta.enableDeletionVectors":"true"}}"#)
+                for _ in 0..<2 {
+                    _ = try await post("/api/delta/write", #"{"path":"\#(table)","mode":"append","source":{"parquet":["awkward/region=north"]},"sql":"SELECT id, name FROM t","engine":"duckdb"}"#)
+                }
+                let marked = try await post("/api/delta/delete", #"{"path":"\#(table)","predicate":"id = 7","engine":"duckdb"}"#)
+                #expect(int((marked["metrics"] as? [String: Any])?["numDeletionVectorsAdded"]) == 2, "\(marked)")
+                // Then, on the engine under test: an update and a delete that read those files,
+                // and the compaction.
+                let update = try await post("/api/delta/update", #"{"path":"\#(table)","predicate":"id < 3","updates":{"name":"'low'"},"engine":"\#(engine)"}"#)
+                let delete = try await post("/api/delta/delete", #"{"path":"\#(table)","predicate":"id > 20","engine":"\#(engine)"}"#)
+                // More vectors for the compaction to purge, whichever engine rewrote the files.
+                _ = try await post("/api/delta/delete", #"{"path":"\#(table)","predicate":"id = 10","engine":"duckdb"}"#)
+                let optimize = try await post("/api/delta/optimize", #"{"path":"\#(table)","engine":"\#(engine)"}"#)
+                results[engine] = [update, delete, optimize]
+                #expect(optimize["engine"] as? String == engine)
+            }
+            // Hand-reasoned: each file holds 0–24 less 7; ids 0–2 updated (3 per file), ids
+            // 21–24 deleted (4 per file), then 10, leaving 2 × 19 = 38 rows in one compacted file.
+            for engine in ["spark", "duckdb"] {
+                guard let steps = results[engine], steps.count == 3 else { continue }
+                #expect(int(steps[0]["rows_updated"]) == 6, "\(engine) \(steps[0])")
+                #expect(int(steps[1]["rows_deleted"]) == 8, "\(engine) \(steps[1])")
+                #expect(int(steps[2]["rows_rewritten"]) == 38 && steps[2]["committed"] as? Bool == true, "\(engine) \(steps[2])")
+            }
+            for version in 0...7 {
+                let answer = try await SparkEngineRouteTests.expectSameAnswer(client, "/api/delta/read", [
+                    "path": "dv_spark", "version": version, "sql": "SELECT id, name FROM t ORDER BY id, name"])
+                let other = try await SparkEngineRouteTests.expectSameAnswer(client, "/api/delta/read", [
+                    "path": "dv_duckdb", "version": version, "sql": "SELECT id, name FROM t ORDER BY id, name"])
+                #expect(SparkEngineRouteTests.canonicalRows(answer ?? [:]) == SparkEngineRouteTests.canonicalRows(other ?? [:]), "v\(version)")
+            }
+            // After the compaction no live file has a deletion vector.
+            let files = try await post("/api/delta/files", #"{"path":"dv_spark"}"#)
+            let live = files["files"] as? [[String: Any]] ?? []
+            #expect(live.count == 1 && live.allSatisfy { $0["deleted_rows"] == nil || $0["deleted_rows"] is NSNull }, "\(live)")
         }
     }
 }

@@ -8,8 +8,8 @@ extension Lakehouse {
     ///
     /// SwiftLake replays the log and skips files as for DuckDB; Spark reads the kept files
     /// (``SparkDeltaScan``), from local copies for a table in S3, and the answer comes in the
-    /// column types DuckDB gives the same statement (``SparkResultTypes``). Deletion vectors
-    /// and column mapping are refused on Spark with 422 for now.
+    /// column types DuckDB gives the same statement (``SparkResultTypes``), without the rows
+    /// deletion vectors delete. Column mapping is refused on Spark with 422 for now.
     func deltaReadOnSpark(_ request: DeltaReadRequest) async throws -> DeltaReadResult? {
         let table = try deltaReadTable(request.path)
         let statement = try request.statement()
@@ -39,29 +39,43 @@ extension Lakehouse {
                                filesSkipped: snapshot.activeFiles.count - kept.count)
     }
 
-    /// `files` of `snapshot` as Spark reads them. Files of a table in S3 are fetched whole
-    /// into the S3 cache first, and Spark reads the local copies, held by the returned lease
-    /// until the caller releases it (after Spark has read them); Spark must see the cache
-    /// directory, as it must see local tables.
+    /// `files` of `snapshot` as Spark reads them. The deletion vectors of files that have
+    /// one are loaded (Spark reads those files without the rows they delete). Files of a table
+    /// in S3 are fetched whole into the S3 cache first, and Spark reads the local copies, held
+    /// by the returned lease until the caller releases it (after Spark has read them); Spark
+    /// must see the cache directory, as it must see local tables.
     func sparkDeltaScan(_ snapshot: Snapshot, files: [AddFile], withFileColumn: Bool = false) async throws
         -> (SparkDeltaScan, S3FileCache.Lease?) {
-        guard snapshot.location.hasPrefix("s3://") else {
-            return (try SparkDeltaScan(snapshot: snapshot, files: files, withFileColumn: withFileColumn), nil)
-        }
-        guard let store = try deltaReadTable(snapshot.location).store as? S3Store else {
-            throw SwiftLakeError(.internal, code: "s3_store_missing", "No S3 store for \(snapshot.location).")
-        }
         try SparkDeltaScan.requireSupported(snapshot, files: files)   // before anything is fetched
-        let cache = try requireS3Cache()
-        let lease = cache.lease()
+        var store: any ObjectStore = LocalStore(root: snapshot.location)
+        var lease: S3FileCache.Lease?
+        var localPaths: [String: String] = [:]
         do {
-            let objects = try files.map { try s3DeltaObject($0.path, size: $0.size, store: store) }
-            let local = try await cache.localFiles(objects, reading: .wholeObject, lease: lease)
-            var localPaths: [String: String] = [:]
-            for (add, path) in zip(files, local) { localPaths[add.path] = path }
-            return (try SparkDeltaScan(snapshot: snapshot, files: files, withFileColumn: withFileColumn, localPaths: localPaths), lease)
+            if snapshot.location.hasPrefix("s3://") {
+                guard let s3 = try deltaReadTable(snapshot.location).store as? S3Store else {
+                    throw SwiftLakeError(.internal, code: "s3_store_missing", "No S3 store for \(snapshot.location).")
+                }
+                store = s3
+                let cache = try requireS3Cache()
+                let held = cache.lease()
+                lease = held
+                let objects = try files.map { try s3DeltaObject($0.path, size: $0.size, store: s3) }
+                let local = try await cache.localFiles(objects, reading: .wholeObject, lease: held)
+                for (add, path) in zip(files, local) { localPaths[add.path] = path }
+            }
+            var deletedRows: [String: [UInt64]] = [:]
+            for add in files {
+                guard let descriptor = add.deletionVector else { continue }
+                let vector = try await SwiftLakeError.mappingDelta {
+                    try await DeletionVector.load(descriptor, store: store, tableLocation: snapshot.location)
+                }
+                deletedRows[add.path] = vector.deletedRows
+            }
+            let scan = try SparkDeltaScan(snapshot: snapshot, files: files, withFileColumn: withFileColumn,
+                                          localPaths: localPaths, deletedRows: deletedRows)
+            return (scan, lease)
         } catch {
-            lease.release()
+            lease?.release()
             throw error
         }
     }

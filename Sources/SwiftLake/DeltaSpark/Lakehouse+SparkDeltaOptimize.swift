@@ -12,13 +12,14 @@ extension Lakehouse {
     /// Tables in S3: Spark reads the bins' files from local copies (fetched through the S3
     /// cache) and writes into a local mirror that the commit uploads.
     ///
-    /// Refused (422, before anything is written): bins with deletion vectors, tables with
-    /// column mapping, which DuckDB compacts.
+    /// Rows deleted by deletion vectors are left out of the new files, which have no vectors
+    /// (as on DuckDB). Refused (422, before anything is written): tables with column mapping,
+    /// which DuckDB compacts.
     func deltaOptimizeOnSpark(_ job: OptimizeJob, spark: SparkEngine, progress: ProgressHandler?,
                               beforeCommit: (@Sendable () async throws -> Void)?) async throws -> DeltaOptimizeResult {
         var job = job
         let snapshot = job.snapshot
-        try SparkDeltaScan.requireSupported(snapshot, files: job.plan.files)
+        for bin in job.plan.bins { try SparkDeltaScan.requireSupported(snapshot, files: bin.files) }
         var leases: [S3FileCache.Lease] = []
         defer { leases.forEach { $0.release() } }
         var scans: [SparkDeltaScan] = []

@@ -55,10 +55,9 @@ extension Lakehouse {
         }
         let candidates = try await deltaCandidates(snapshot, predicate: predicate)
         guard case .spark(let spark) = try selectEngine(engine, bytesToScan: candidates.reduce(0) { $0 + $1.size }) else { return nil }
-        if deltaUsesDeletionVectors(snapshot) {
-            throw SwiftLakeError(.unprocessable, code: "engine_unsupported",
-                                 "The Spark engine does not write deletion vectors yet. Send this \(operation.lowercased()) with \"engine\": \"duckdb\" (or \"auto\").")
-        }
+        // On a table with deletion vectors enabled this is still copy-on-write (valid Delta:
+        // a writer may rewrite instead of marking): touched files are rewritten without their
+        // matching rows and without the rows their vectors already deleted.
         let transaction = try startDeltaTransaction(table, from: snapshot, operation: operation, parameters: parameters)
         var result = DeltaWriteResult(version: snapshot.version, operation: operation, committed: false)
         result.engine = SparkEngine.name

@@ -11,8 +11,8 @@ extension Lakehouse {
     /// computes each file's statistics and commits, exactly as for DuckDB. Modes `append`,
     /// `overwrite`, `error` and `ignore`; `merge_schema` adds new columns. Tables and sources
     /// in S3 are read from local copies (the S3 cache) and written to a local mirror that the
-    /// commit uploads. Not yet on Spark (422): JSON `rows`, `replace_where`, tables with
-    /// deletion vectors or column mapping.
+    /// commit uploads. Not yet on Spark (422): JSON `rows`, `replace_where`, tables with column
+    /// mapping.
     func deltaWriteOnSpark(_ request: DeltaWriteRequest) async throws -> DeltaWriteResult? {
         guard spark != nil, request.engine != .duckdb else { return nil }
         let started = ContinuousClock.now
@@ -73,7 +73,6 @@ extension Lakehouse {
                     "The table is partitioned by [\(snapshot.metadata.partitionColumns.joined(separator: ", "))], not [\(wanted.joined(separator: ", "))]; leave out 'partition_columns' or overwrite into a new path.")
             }
             if snapshot.metadata.columnMappingMode != "none" { throw refuse("tables with column mapping") }
-            if deltaUsesDeletionVectors(snapshot) { throw refuse("tables with deletion vectors") }
         }
         let sparkMode = ["append": "Append", "overwrite": "Overwrite", "error": "ErrorIfExists", "ignore": "Ignore"][mode.rawValue] ?? "Append"
         let partitionColumns = snapshot?.metadata.partitionColumns ?? request.partitionColumns ?? []
