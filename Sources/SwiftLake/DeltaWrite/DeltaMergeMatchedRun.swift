@@ -15,6 +15,9 @@ import Foundation
 /// 4. The changed rows (updated and inserted) are checked against NOT NULL columns and CHECK
 ///    constraints, then one write takes them with the rows of the touched files no clause
 ///    changed (an anti-join on file and row index) straight from the scan.
+///
+/// When file skipping leaves no candidate file (an insert-only merge of new keys), steps 1–3
+/// are skipped: the rows to insert come straight from the staged source.
 struct DeltaMergeMatchedRun: @unchecked Sendable {
     let plan: DeltaMergePlan
     /// The candidate files; it must expose the row index.
@@ -41,12 +44,19 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
         let file = SQL.identifier(DeltaTargetScan.fileColumn), row = SQL.identifier(DeltaTargetScan.rowIndexColumn)
 
         try scan.setup(on: connection)
-        try connection.execute("CREATE TEMP TABLE \(src) AS SELECT *, row_number() OVER () AS \(sid) FROM read_parquet(\(SQL.literal(sourceFile)))")
-        let both = "\(scan.view) AS \(t) CROSS JOIN \(src) AS \(s)"
-        try ReadOnlyStatement.validateExpression(on, over: both, on: connection, field: "on")
-        for (field, expression) in plan.expressions {
-            try ReadOnlyStatement.validateExpression(expression, over: both, on: connection, field: field)
+        let staged = "read_parquet(\(SQL.literal(sourceFile)))"
+        // No candidate file (the source's keys lie outside every file's): every source row is
+        // unmatched, so the rows to insert come straight from the staged source.
+        if scan.files.isEmpty {
+            try validate(over: "\(scan.view) AS \(t) CROSS JOIN \(staged) AS \(s)", on: connection)
+            try connection.execute("""
+                CREATE TEMP TABLE \(changed) AS SELECT \(try plan.insertSelect(clause: "\(s).\(clause)"))
+                FROM (SELECT \(s).*, \(plan.choice(.notMatched)) AS \(clause) FROM \(staged) AS \(s)) AS \(s) WHERE \(s).\(clause) > 0
+                """)
+            return try finish(changed: changed, touchedPaths: [], act: nil, matched: (0, 0), writer: writer, on: connection)
         }
+        try connection.execute("CREATE TEMP TABLE \(src) AS SELECT *, row_number() OVER () AS \(sid) FROM \(staged)")
+        try validate(over: "\(scan.view) AS \(t) CROSS JOIN \(src) AS \(s)", on: connection)
 
         // 2. The matched target rows (the condition as written: a hash join, see DeltaMergeRun).
         try connection.execute("CREATE TEMP TABLE \(pairs) AS SELECT \(t).*, \(s).\(sid) AS \(msid) FROM \(scan.view) AS \(t) JOIN \(src) AS \(s) ON (\(on))")
@@ -74,7 +84,6 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
         for counted in try connection.query("SELECT \(clause), count(*) FROM \(act) WHERE \(clause) > 0 GROUP BY ALL").rows() {
             if plan.deleting.contains(counted[0].intValue) { matchedDeleted += Int64(counted[1].intValue) } else { matchedUpdated += Int64(counted[1].intValue) }
         }
-        let inserted = Int64(try connection.query("SELECT count(*) FROM \(ins) WHERE \(clause) > 0").rows()[0][0].intValue)
         var touchedPaths: [String] = []
         for touched in try connection.query("SELECT DISTINCT \(file) FROM \(act) WHERE \(clause) > 0 ORDER BY 1").rows() {
             if case .varchar(let path) = touched[0] { touchedPaths.append(path) }
@@ -90,6 +99,24 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
             SELECT \(try plan.insertSelect(clause: "m.\(clause)"))
             FROM \(ins) AS m JOIN \(src) AS \(s) ON \(s).\(sid) = m.\(sid) WHERE m.\(clause) > 0
             """)
+        return try finish(changed: changed, touchedPaths: touchedPaths, act: act, matched: (matchedUpdated, matchedDeleted),
+                          writer: writer, on: connection)
+    }
+
+    /// Checks `on` and every clause expression over `both` (the target and source relations).
+    private func validate(over both: String, on connection: Connection) throws {
+        try ReadOnlyStatement.validateExpression(on, over: both, on: connection, field: "on")
+        for (field, expression) in plan.expressions {
+            try ReadOnlyStatement.validateExpression(expression, over: both, on: connection, field: field)
+        }
+    }
+
+    /// Checks the changed rows (NOT NULL, CHECK) and writes them with the unchanged rows of
+    /// the touched files (those `act` does not change), then counts.
+    private func finish(changed: String, touchedPaths: [String], act: String?, matched: (updated: Int64, deleted: Int64),
+                        writer: DataFileWriter, on connection: Connection) throws -> DeltaMergeRun.Outcome {
+        let t = SQL.identifier(targetAlias), clause = SQL.identifier(Self.clauseColumn)
+        let file = SQL.identifier(DeltaTargetScan.fileColumn), row = SQL.identifier(DeltaTargetScan.rowIndexColumn)
         let notNull = DeltaWritePlan(schema: plan.schema, addedColumns: [], selectList: "")
         try notNull.checkNotNull(relation: changed, on: connection)
         try ConstraintCheck(configuration: writer.configuration).check(relation: changed, on: connection)
@@ -97,7 +124,7 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
 
         var outcome = DeltaMergeRun.Outcome()
         var relation = "SELECT * FROM \(changed)"
-        if !touchedPaths.isEmpty {
+        if let act, !touchedPaths.isEmpty {
             let columns = plan.schema.fields.map { "\(t).\(SQL.identifier($0.name))" }.joined(separator: ", ")
             relation = """
                 SELECT \(columns) FROM \(scan.view) AS \(t)
@@ -110,13 +137,14 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
         let written = outcome.adds.compactMap(\.numRecords).reduce(0, +)
         let touched = Set(touchedPaths)
         outcome.touched = scan.files.filter { touched.contains($0.path) }.map(\.add)
+        let inserted = changedRows - matched.updated
         outcome.counts = [
             "numTargetRowsInserted": inserted,
-            "numTargetRowsUpdated": matchedUpdated,
-            "numTargetRowsMatchedUpdated": matchedUpdated,
+            "numTargetRowsUpdated": matched.updated,
+            "numTargetRowsMatchedUpdated": matched.updated,
             "numTargetRowsNotMatchedBySourceUpdated": 0,
-            "numTargetRowsDeleted": matchedDeleted,
-            "numTargetRowsMatchedDeleted": matchedDeleted,
+            "numTargetRowsDeleted": matched.deleted,
+            "numTargetRowsMatchedDeleted": matched.deleted,
             "numTargetRowsNotMatchedBySourceDeleted": 0,
             "numTargetRowsCopied": written - changedRows,
             "numOutputRows": written,
