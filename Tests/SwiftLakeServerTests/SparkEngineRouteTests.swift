@@ -230,10 +230,17 @@ import Testing
     func healthShowsSpark() async throws {
         guard let remote = Self.remote() else { return }
         try await Self.withSparkServer(roots: [FileManager.default.temporaryDirectory.path], remote: remote) { client in
-            let health = try await client.get("/api/health").json()
-            let engines = health["engines"] as? [[String: Any]] ?? []
-            let spark = engines.first { $0["name"] as? String == "spark" }
-            #expect(spark?["available"] as? Bool == true)
+            // The Spark server is shared with every other Spark test running in parallel, so a
+            // health probe may time out while it is busy; a few probes must find it.
+            var engines: [[String: Any]] = []
+            var spark: [String: Any]?
+            for _ in 0..<4 {
+                let health = try await client.get("/api/health").json()
+                engines = health["engines"] as? [[String: Any]] ?? []
+                spark = engines.first { $0["name"] as? String == "spark" }
+                if spark?["available"] as? Bool == true { break }
+            }
+            #expect(spark?["available"] as? Bool == true, "\(engines)")
             #expect((spark?["version"] as? String)?.hasPrefix("4.") == true, "\(engines)")
             #expect((spark?["ui_url"] as? String)?.hasSuffix(":4040") == true)
         }

@@ -182,22 +182,35 @@ public final class SparkEngine: Sendable {
     static let statusWait: (known: Duration, firstContact: Duration) = (.seconds(3), .seconds(15))
 
     /// The engine's state for `/api/health`: whether the server answers (within `wait`, by
-    /// default ``statusWait``), and its Spark version.
+    /// default ``statusWait``), and its Spark version. A call that fails fast (a server still
+    /// starting, a channel being re-opened) is retried until the wait is over; when the server
+    /// never answers, `detail` says why.
     public func status(wait: Duration? = nil) async -> EngineStatus {
         let client = client
         let known = configured.withLock { $0 } || answeredStatus.withLock { $0 }
         let wait = wait ?? (known ? Self.statusWait.known : Self.statusWait.firstContact)
+        let deadline = ContinuousClock.now.advanced(by: wait)
+        let lastError = FailureNote()
         let version: String? = await withTaskGroup(of: String?.self) { group in
-            group.addTask { try? await client.sparkVersion() }
-            group.addTask { try? await Task.sleep(for: wait); return nil }
+            group.addTask {
+                while !Task.isCancelled {
+                    do { return try await client.sparkVersion() } catch {
+                        lastError.text.withLock { $0 = String(describing: error) }
+                        try? await Task.sleep(for: .milliseconds(250))
+                    }
+                }
+                return nil
+            }
+            group.addTask { try? await Task.sleep(until: deadline); return nil }
             let first = await group.next() ?? nil
             group.cancelAll()
             return first
         }
         answeredStatus.withLock { $0 = version != nil }
         if version == nil { configured.withLock { $0 = false } }
+        let reason = lastError.text.withLock { $0 } ?? "no answer within \(wait)"
         return EngineStatus(name: Self.name, available: version != nil, version: version,
-                            detail: version == nil ? "\(remote) (not reachable)" : remote,
+                            detail: version == nil ? "\(remote) (not reachable: \(reason))" : remote,
                             uiURL: userInterfaceURL)
     }
 
@@ -207,6 +220,11 @@ public final class SparkEngine: Sendable {
         while let last = text.last, last == ";" || last.isWhitespace { text = text.dropLast() }
         return String(text)
     }
+}
+
+/// The last error a status probe saw, shared between the probe and the caller.
+private final class FailureNote: Sendable {
+    let text = Mutex<String?>(nil)
 }
 
 extension SparkConnect.ArrowField {
