@@ -35,8 +35,8 @@ extension Lakehouse {
 
     /// DuckDB's columns for `statement` with `t` defined by `definition`: the statement is
     /// bound, not run (only footers are read). What Spark's answer is reported in.
-    func duckDBColumns(of statement: String, over definition: TableDefinition) async throws -> [ResultColumn] {
-        try await duckdb.withConnection { connection in
+    func duckDBColumns(of statement: String, over definition: TableDefinition, parquetFiles: [String] = []) async throws -> [ResultColumn] {
+        try await duckdb.withConnection(parquetFiles: parquetFiles) { connection in
             try self.duckdb.defineTable(definition, on: connection)
             _ = try ReadOnlyStatement.prepare(statement, on: connection)
             return try connection.query("SELECT * FROM (\(statement)) AS swiftlake_result LIMIT 0").columns.map(ResultColumn.init)

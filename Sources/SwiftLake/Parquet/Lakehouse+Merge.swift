@@ -4,6 +4,10 @@ import Foundation
 extension Lakehouse {
     /// Combines many Parquet files into one file (or a partitioned directory), written
     /// atomically: the output appears complete or not at all.
+    ///
+    /// `engine` picks who reads and writes: DuckDB, or Spark (``mergeOnSpark(_:files:target:options:spark:started:)``)
+    /// when asked for or, with `auto`, when Spark is configured and the inputs are larger than
+    /// the threshold; the output has the same rows, in the same order, and the same column types.
     public func merge(_ request: ParquetMergeRequest, progress: ProgressHandler? = nil) async throws -> ParquetMergeResult {
         let started = ContinuousClock.now
         var lease: S3FileCache.Lease?
@@ -15,6 +19,9 @@ extension Lakehouse {
         }
         let options = try ParquetWriteOptions(compression: request.compression, rowGroupSize: request.rowGroupSize,
                                               partitionBy: request.partitionBy)
+        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
+            return try await mergeOnSpark(request, files: files, target: target, options: options, spark: spark, started: started)
+        }
         let dedupeOn = request.dedupeOn ?? []
         let orderBy = request.orderBy ?? []
         let partitionBy = request.partitionBy ?? []
@@ -47,7 +54,7 @@ extension Lakehouse {
         return ParquetMergeResult(
             output: target.reportedPath, filesMerged: files.count, rowsRead: outcome.read, rowsWritten: outcome.written,
             duplicatesRemoved: dedupeOn.isEmpty ? 0 : outcome.read - outcome.written, columns: outcome.columns,
-            bytesWritten: bytesWritten, elapsedMs: (ContinuousClock.now - started).milliseconds)
+            bytesWritten: bytesWritten, engine: DuckDBEngine.name, elapsedMs: (ContinuousClock.now - started).milliseconds)
     }
 
     /// The query producing the merged rows.

@@ -3,7 +3,15 @@ import Foundation
 
 extension Lakehouse {
     /// Reads a Parquet file's footer: schema, row groups, statistics and file facts.
+    ///
+    /// The footer is the file's own description, the same whoever reads it, and reading it
+    /// is a few kilobytes of I/O: it is always read here, through DuckDB's `parquet_metadata`
+    /// functions, and the answer says `"engine": "duckdb"`. `engine` is accepted for
+    /// uniformity with the other operations; an explicit `spark` is still refused (503) when
+    /// Spark is not configured, as everywhere, so a misconfigured server does not go unnoticed.
+    /// (Spark has no footer API of its own: it would hand back the same footer, slower.)
     public func metadata(_ request: ParquetMetadataRequest) async throws -> ParquetMetadata {
+        _ = try selectEngine(request.engine, bytesToScan: 0)
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
         let (file, reported) = try await singleParquetFile(request.path, operation: "metadata", lease: &lease)

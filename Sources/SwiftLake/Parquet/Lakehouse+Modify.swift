@@ -4,6 +4,11 @@ import Foundation
 extension Lakehouse {
     /// Applies deletes, updates and schema changes to one Parquet file and writes the result
     /// as a new file (or, with `overwrite`, replaces the output atomically).
+    ///
+    /// `engine` picks who reads and writes: DuckDB, or Spark (``modifyOnSpark(_:input:target:plan:spark:started:)``)
+    /// when asked for or, with `auto`, when Spark is configured and the input is larger than
+    /// the threshold. Either way the request is checked the same way first, and the output has
+    /// the same rows and column types.
     public func modify(_ request: ParquetModifyRequest, progress: ProgressHandler? = nil) async throws -> ParquetModifyResult {
         let started = ContinuousClock.now
         var lease: S3FileCache.Lease?
@@ -26,6 +31,9 @@ extension Lakehouse {
         let plan = ModifyPlan(request: request)
         guard plan.changesSomething else {
             throw SwiftLakeError.invalid("nothing_to_do", "Give at least one of 'updates', 'delete_where', 'add_columns', 'drop_columns' or 'rename'.")
+        }
+        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize([input])) {
+            return try await modifyOnSpark(request, input: input, target: target, plan: plan, spark: spark, started: started)
         }
         let rowGroupSize = request.rowGroupSize
         let requestedCompression = request.compression
@@ -52,7 +60,7 @@ extension Lakehouse {
         return ParquetModifyResult(
             output: target.reportedPath, rowsRead: counts.read, rowsDeleted: counts.deleted, rowsUpdated: counts.updated,
             rowsWritten: counts.written, columns: counts.columns,
-            bytesWritten: bytesWritten, elapsedMs: (ContinuousClock.now - started).milliseconds)
+            bytesWritten: bytesWritten, engine: DuckDBEngine.name, elapsedMs: (ContinuousClock.now - started).milliseconds)
     }
 
     /// The columns `sql` produces, without running it.

@@ -17,7 +17,18 @@ extension Lakehouse {
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            return try await spark.query(statement, sources: [Self.sparkParquetSource(files)], limit: limit)
+            // The cursor holds the S3 cache copies until Spark has streamed the result.
+            let held = lease
+            lease = nil
+            do {
+                // Answered in the column types DuckDB gives the same statement (SparkResultTypes).
+                let columns = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(files)), parquetFiles: files)
+                return try await spark.query(statement, sources: [Self.sparkParquetSource(files)], limit: limit, holding: held,
+                                             matching: columns)
+            } catch {
+                held?.release()
+                throw error
+            }
         }
         return try await QueryCursor.open(engine: duckdb, setup: TableDefinition(sql: Self.tableSetup(files)), statement: statement, limit: limit,
                                           parquetFiles: files, progress: progress)
@@ -25,14 +36,36 @@ extension Lakehouse {
 
     /// Runs a query and writes its whole result (up to the limit) as one Parquet file in the
     /// staging area; the caller streams it and then deletes it.
+    ///
+    /// On Spark (the engine choice as for ``query(_:progress:)``) Spark computes the rows and
+    /// writes the file (zstd, as DuckDB's) with DuckDB's column names and types for the same
+    /// statement (a decimal or integer Spark types narrower is cast up); a column Spark cannot
+    /// give DuckDB's type is a 422.
     public func exportParquet(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> StagedFile {
-        try requireDuckDB(request.engine, operation: "A query answered as Parquet")
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
         let files = try await parquetFiles(request.paths, lease: &lease)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         let output = duckdb.stagingPath(extension: "parquet")
+        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
+            let sources = [Self.sparkParquetSource(files)]
+            do {
+                // The file gets DuckDB's column names and types for the same statement, or is refused.
+                let expected = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(files)), parquetFiles: files)
+                let fields = try await spark.schema(of: "SELECT * FROM (\n\(SparkEngine.trimmed(statement))\n) AS swiftlake_result", sources: sources).fields
+                let select = try SparkResultTypes.castList(spark: fields.map(ResultColumn.init(spark:)), duckdb: expected)
+                let names = expected.indices.map { "c\($0)" }.joined(separator: ", ")
+                let query = "SELECT /*+ COALESCE(1) */ \(select) FROM (\n\(SparkEngine.trimmed(statement))\n) AS swiftlake_result(\(names)) LIMIT \(limit)"
+                _ = try await SparkParquetOutput(stagingPath: output).write(
+                    query, sources: sources, compression: "zstd", expected: expected, spark: spark, duckdb: duckdb,
+                    refusingSparkErrors: false)
+            } catch {
+                try? FileManager.default.removeItem(atPath: output)
+                throw error
+            }
+            return StagedFile(path: output)
+        }
         let setup = Self.tableSetup(files)
         try await duckdb.withConnection(parquetFiles: files, progress: progress) { connection in
             try self.duckdb.defineTable(setup: setup, on: connection)

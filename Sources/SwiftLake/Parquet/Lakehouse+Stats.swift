@@ -4,8 +4,13 @@ import Foundation
 extension Lakehouse {
     /// Summarises every column of the files (or of a query over them as `t`): count, NULLs,
     /// an approximate distinct count, min, max and mean, in one scan.
+    ///
+    /// `engine` picks who scans: DuckDB, or Spark (``statsOnSpark(source:files:spark:started:)``)
+    /// when asked for or, with `auto`, when Spark is configured and the files are larger than
+    /// the threshold. Both give the same count, NULL count, min, max and integer or decimal
+    /// mean (a floating-point mean up to the order the rows are summed in); the distinct
+    /// estimates are each engine's own HyperLogLog and may differ within their errors.
     public func stats(_ request: ParquetStatsRequest) async throws -> ParquetStats {
-        try requireDuckDB(request.engine, operation: "Parquet stats")
         let started = ContinuousClock.now
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
@@ -14,6 +19,9 @@ extension Lakehouse {
             let query = ParquetQueryRequest(paths: request.paths, sql: sql)
             return try query.statement()
         } ?? "SELECT * FROM t"
+        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
+            return try await statsOnSpark(source: source, files: files, spark: spark, started: started)
+        }
         return try await duckdb.withConnection(parquetFiles: files) { connection in
             try self.defineTable(files, on: connection)
             _ = try ReadOnlyStatement.prepare(source, on: connection)

@@ -50,8 +50,10 @@ struct ModifyPlan: Sendable {
         }
     }
 
-    private var deleted: String { request.deleteWhere.map { "coalesce((\($0)), false)" } ?? "false" }
-    private var matched: String { request.predicate.map { "coalesce((\($0)), false)" } ?? "true" }
+    /// Whether a row is deleted, as SQL (the same text in DuckDB's and Spark's dialects).
+    var deleted: String { request.deleteWhere.map { "coalesce((\($0)), false)" } ?? "false" }
+    /// Whether `updates` apply to a row, as SQL (the same text in DuckDB's and Spark's dialects).
+    var matched: String { request.predicate.map { "coalesce((\($0)), false)" } ?? "true" }
 
     /// One row: rows read, rows deleted, rows updated.
     func countSQL() -> String {

@@ -23,15 +23,18 @@ public struct ParquetMergeRequest: Codable, Sendable {
     public var rowGroupSize: Int?
     /// Replace an existing output atomically.
     public var overwrite: Bool?
+    /// Which engine reads the inputs and writes the output (see ``Lakehouse/merge(_:progress:)``).
+    public var engine: EngineChoice?
 
     enum CodingKeys: String, CodingKey {
         case paths, output, dedupeOn = "dedupe_on", orderBy = "order_by", partitionBy = "partition_by"
-        case compression, rowGroupSize = "row_group_size", overwrite
+        case compression, rowGroupSize = "row_group_size", overwrite, engine
     }
 
     /// Creates a request.
     public init(paths: [String], output: String, dedupeOn: [String]? = nil, orderBy: [String]? = nil,
-                partitionBy: [String]? = nil, compression: String? = nil, rowGroupSize: Int? = nil, overwrite: Bool? = nil) {
+                partitionBy: [String]? = nil, compression: String? = nil, rowGroupSize: Int? = nil, overwrite: Bool? = nil,
+                engine: EngineChoice? = nil) {
         self.paths = paths
         self.output = output
         self.dedupeOn = dedupeOn
@@ -40,6 +43,7 @@ public struct ParquetMergeRequest: Codable, Sendable {
         self.compression = compression
         self.rowGroupSize = rowGroupSize
         self.overwrite = overwrite
+        self.engine = engine
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +56,7 @@ public struct ParquetMergeRequest: Codable, Sendable {
         compression = try container.decodeIfPresent(String.self, forKey: .compression)
         rowGroupSize = try container.decodeIfPresent(Int.self, forKey: .rowGroupSize)
         overwrite = try container.decodeIfPresent(Bool.self, forKey: .overwrite)
+        engine = try container.decodeIfPresent(EngineChoice.self, forKey: .engine)
     }
 }
 
@@ -71,11 +76,13 @@ public struct ParquetMergeResult: Codable, Sendable {
     public var columns: [ResultColumn]
     /// Bytes written.
     public var bytesWritten: Int
+    /// The engine that read the inputs and wrote the output (`duckdb` or `spark`).
+    public var engine: String
     /// Time taken, in milliseconds.
     public var elapsedMs: Double
 
     enum CodingKeys: String, CodingKey {
         case output, filesMerged = "files_merged", rowsRead = "rows_read", rowsWritten = "rows_written"
-        case duplicatesRemoved = "duplicates_removed", columns, bytesWritten = "bytes_written", elapsedMs = "elapsed_ms"
+        case duplicatesRemoved = "duplicates_removed", columns, bytesWritten = "bytes_written", engine, elapsedMs = "elapsed_ms"
     }
 }

@@ -22,10 +22,13 @@ public struct ParquetMetadata: Codable, Sendable {
     public var rowGroups: [RowGroup]
     /// The footer's key-value metadata (e.g. `ARROW:schema`, `pandas`).
     public var keyValueMetadata: [String: String]
+    /// The engine that read the footer: always `duckdb` (see ``Lakehouse/metadata(_:)``).
+    public var engine: String = DuckDBEngine.name
 
     enum CodingKeys: String, CodingKey {
         case path, fileSize = "file_size", numRows = "num_rows", numRowGroups = "num_row_groups", createdBy = "created_by"
         case formatVersion = "format_version", compression, schema, columns, rowGroups = "row_groups", keyValueMetadata = "key_value_metadata"
+        case engine
     }
 
     /// One element of the Parquet schema.
@@ -96,11 +99,17 @@ public struct ParquetMetadata: Codable, Sendable {
     }
 }
 
-/// `{"path": "…"}`: the file whose metadata to read.
+/// `{"path": "…", "engine"?: …}`: the file whose metadata to read.
 public struct ParquetMetadataRequest: Codable, Sendable {
     /// The Parquet file.
     public var path: String
+    /// Accepted as on every request, but the footer is read the same way whatever it says
+    /// (see ``Lakehouse/metadata(_:)``); `spark` still needs Spark to be configured.
+    public var engine: EngineChoice?
 
     /// Creates a request.
-    public init(path: String) { self.path = path }
+    public init(path: String, engine: EngineChoice? = nil) {
+        self.path = path
+        self.engine = engine
+    }
 }

@@ -26,18 +26,22 @@ public struct ParquetModifyRequest: Codable, Sendable {
     public var overwrite: Bool?
     /// Parquet codec for the output (`snappy`, `zstd`, `gzip`, `lz4_raw`, `brotli`, `uncompressed`); the input's when absent.
     public var compression: String?
-    /// Rows per row group in the output (see ``ParquetMergeRequest/rowGroupSize``).
+    /// Rows per row group in the output (see ``ParquetMergeRequest/rowGroupSize``). DuckDB only:
+    /// Spark sizes row groups in bytes, so a request with it that runs on Spark is refused (422).
     public var rowGroupSize: Int?
+    /// Which engine reads the input and writes the output (see ``Lakehouse/modify(_:progress:)``).
+    public var engine: EngineChoice?
 
     enum CodingKeys: String, CodingKey {
         case path, output, predicate, updates, deleteWhere = "delete_where", addColumns = "add_columns"
-        case dropColumns = "drop_columns", rename, overwrite, compression, rowGroupSize = "row_group_size"
+        case dropColumns = "drop_columns", rename, overwrite, compression, rowGroupSize = "row_group_size", engine
     }
 
     /// Creates a request.
     public init(path: String, output: String? = nil, predicate: String? = nil, updates: [String: String]? = nil,
                 deleteWhere: String? = nil, addColumns: [String: String]? = nil, dropColumns: [String]? = nil,
-                rename: [String: String]? = nil, overwrite: Bool? = nil, compression: String? = nil, rowGroupSize: Int? = nil) {
+                rename: [String: String]? = nil, overwrite: Bool? = nil, compression: String? = nil, rowGroupSize: Int? = nil,
+                engine: EngineChoice? = nil) {
         self.path = path
         self.output = output
         self.predicate = predicate
@@ -49,6 +53,7 @@ public struct ParquetModifyRequest: Codable, Sendable {
         self.overwrite = overwrite
         self.compression = compression
         self.rowGroupSize = rowGroupSize
+        self.engine = engine
     }
 }
 
@@ -68,11 +73,13 @@ public struct ParquetModifyResult: Codable, Sendable {
     public var columns: [ResultColumn]
     /// The output's size in bytes.
     public var bytesWritten: Int
+    /// The engine that read the input and wrote the output (`duckdb` or `spark`).
+    public var engine: String
     /// Time taken, in milliseconds.
     public var elapsedMs: Double
 
     enum CodingKeys: String, CodingKey {
         case output, rowsRead = "rows_read", rowsDeleted = "rows_deleted", rowsUpdated = "rows_updated"
-        case rowsWritten = "rows_written", columns, bytesWritten = "bytes_written", elapsedMs = "elapsed_ms"
+        case rowsWritten = "rows_written", columns, bytesWritten = "bytes_written", engine, elapsedMs = "elapsed_ms"
     }
 }

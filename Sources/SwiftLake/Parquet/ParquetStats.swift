@@ -46,7 +46,9 @@ public struct ParquetStats: Codable, Sendable {
         /// Non-NULL values.
         public var count: Int
         public var nullCount: Int
-        /// Approximate number of distinct values (HyperLogLog).
+        /// Approximate number of distinct values: DuckDB's HyperLogLog (about 1.6 % error) or
+        /// Spark's HyperLogLog++ (`approx_count_distinct`, 5 % relative standard deviation), so
+        /// the two engines' estimates of one column may differ by a few percent.
         public var distinctEstimate: Int?
         /// Smallest and largest value (for orderable types), in JSON form.
         public var min: JSONValue?

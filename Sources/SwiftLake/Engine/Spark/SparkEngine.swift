@@ -227,6 +227,14 @@ private final class FailureNote: Sendable {
     let text = Mutex<String?>(nil)
 }
 
+extension ResultColumn {
+    /// A Spark result column under its DuckDB type.
+    init(spark field: SparkStructField) {
+        let type = LogicalType(arrow: SparkConnect.ArrowField(sparkField: field))
+        self.init(name: field.name, type: type.description, logicalType: type)
+    }
+}
+
 extension SparkConnect.ArrowField {
     /// The Arrow field Spark would send for a column of `field`'s type (used when a result
     /// has no batch to take the schema from).

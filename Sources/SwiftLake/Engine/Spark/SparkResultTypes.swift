@@ -82,6 +82,28 @@ struct SparkResultTypes: Sendable {
         }
     }
 
+    /// The select list that gives Spark's columns (named `c0`, `c1`, … by position) DuckDB's
+    /// names and types, for a file Spark writes: columns of the same type as they are,
+    /// narrower decimals and integers cast up. A type Spark cannot write as DuckDB's (a
+    /// `HUGEINT`, another kind) is refused as ``init(spark:duckdb:)`` refuses it.
+    static func castList(spark: [ResultColumn], duckdb: [ResultColumn]) throws -> String {
+        let types = try SparkResultTypes(spark: spark, duckdb: duckdb)
+        return try duckdb.enumerated().map { index, column -> String in
+            let name = "`" + column.name.replacingOccurrences(of: "`", with: "``") + "`"
+            guard let type = types.widening[index] else { return "c\(index) AS \(name)" }
+            let sparkType: String
+            switch type {
+            case .decimal(let width, let scale): sparkType = "DECIMAL(\(width),\(scale))"
+            case .smallint: sparkType = "SMALLINT"
+            case .integer: sparkType = "INT"
+            case .bigint: sparkType = "BIGINT"
+            default:
+                throw unsupported("Spark cannot write column '\(column.name)' as DuckDB's \(column.type) (it computes \(spark[index].type)).")
+            }
+            return "CAST(c\(index) AS \(sparkType)) AS \(name)"
+        }.joined(separator: ", ")
+    }
+
     private static func unsupported(_ what: String) -> SwiftLakeError {
         SwiftLakeError(.unprocessable, code: "engine_unsupported",
                        "\(what) Or send the request with \"engine\": \"duckdb\".")
