@@ -151,10 +151,12 @@ public struct DeltaMergeResult: Codable, Sendable, Hashable {
     public var filesSkipped: Int
     /// Time taken, in milliseconds.
     public var elapsedMs: Double = 0
+    /// The engine that joined and wrote: `duckdb` or `spark`.
+    public var engine: String = DuckDBEngine.name
 
     enum CodingKeys: String, CodingKey {
         case version, operation, committed, metrics, filesScanned = "files_scanned", filesSkipped = "files_skipped"
-        case elapsedMs = "elapsed_ms"
+        case elapsedMs = "elapsed_ms", engine
     }
 
     /// A metric by Spark's name (0 when absent).
