@@ -61,12 +61,11 @@ extension Lakehouse {
     static func mergeSelect(files: [String], dedupeOn: [String], orderBy: [String]) -> String {
         let order = orderBy.isEmpty ? "" : " ORDER BY \(orderBy.joined(separator: ", "))"
         guard !dedupeOn.isEmpty else { return "SELECT * FROM t\(order)" }
-        // Rank rows per key: by the requested order, else later files (and later rows) first.
+        // Rank rows per key: by the requested order, then (for ties, and without an order)
+        // later files and later rows first, so the row kept never depends on the scan.
         let source = "read_parquet(\(SQL.list(files)), union_by_name = true, filename = '__swiftlake_file', file_row_number = true)"
         let keys = dedupeOn.map(SQL.identifier).joined(separator: ", ")
-        let rank = orderBy.isEmpty
-            ? "list_position(\(SQL.list(files)), __swiftlake_file) DESC, file_row_number DESC"
-            : orderBy.joined(separator: ", ")
+        let rank = (orderBy + ["list_position(\(SQL.list(files)), __swiftlake_file) DESC", "file_row_number DESC"]).joined(separator: ", ")
         return """
             SELECT * EXCLUDE (__swiftlake_file, file_row_number) FROM \(source) \
             QUALIFY row_number() OVER (PARTITION BY \(keys) ORDER BY \(rank)) = 1\(order)
