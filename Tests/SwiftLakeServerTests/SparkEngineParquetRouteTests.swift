@@ -193,6 +193,46 @@ import Testing
         }
     }
 
+    @Test("merge on Spark widens types that differ between files as DuckDB does, and refuses what Spark cannot read so")
+    func mergeWidensTypes() async throws {
+        guard let remote = SparkEngineRouteTests.remote() else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-spark-widen-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The sample batches: ids 1–100 (amount INTEGER), 51–150 (amount BIGINT) and 141–200
+        // (columns in another order, and a `note` the others lack): 260 rows, 200 ids.
+        _ = try await SampleData.write(into: directory)
+        try await Self.withServer(roots: [directory], remote: remote) { client in
+            let merged = try await Self.expectSameOutput(client, "/api/parquet/merge", [
+                "paths": ["batches/*.parquet"], "output": "merged.parquet", "dedupe_on": ["id"], "order_by": ["id"]], directory: directory)
+            let types = (merged?.answer["columns"] as? [[String: Any]])?.map { "\($0["name"] ?? "")=\($0["type"] ?? "")" }
+            #expect(types == ["id=INTEGER", "amount=BIGINT", "source=VARCHAR", "note=VARCHAR"], "\(merged?.answer ?? [:])")
+            #expect(int(merged?.answer["rows_read"]) == 260 && int(merged?.answer["rows_written"]) == 200)
+            #expect(Self.ids(merged?.rows ?? []) == Array(1...200))
+            // order_by ties on every duplicate: the row from the file listed last wins.
+            let source = { (id: Int) in merged?.rows.first { $0.contains("\"id\": \(id),") } ?? "" }
+            #expect(source(50).contains("batch_1") && source(51).contains("batch_2") && source(141).contains("batch_3"),
+                    "\(source(50)) \(source(51)) \(source(141))")
+
+            // An amount as text in one file: DuckDB widens the column to VARCHAR; Spark cannot
+            // read integers as text, so it refuses and writes nothing.
+            try FileManager.default.createDirectory(atPath: directory + "/text", withIntermediateDirectories: true)
+            for (body, name) in [(["path": "batches/batch_1.parquet", "output": "text1.parquet", "add_columns": ["amount_text": "CAST(amount AS VARCHAR)"],
+                                   "drop_columns": ["amount"]] as [String: Any], "amount as text"),
+                                 (["path": "text1.parquet", "output": "text/batch_1.parquet", "rename": ["amount_text": "amount"]], "renamed")] {
+                let (status, answer) = try await Self.post(client, "/api/parquet/modify", body, engine: "duckdb")
+                #expect(status == .ok, "\(name): \(answer)")
+            }
+            try FileManager.default.copyItem(atPath: directory + "/batches/batch_2.parquet", toPath: directory + "/text/batch_2.parquet")
+            let before = Self.listing(directory)
+            let (status, answer) = try await Self.post(client, "/api/parquet/merge", ["paths": ["text"], "output": "text.parquet"], engine: "spark")
+            #expect(status == .unprocessableContent, "\(answer)")
+            #expect((answer["error"] as? [String: Any])?["code"] as? String == "engine_unsupported", "\(answer)")
+            #expect(Self.listing(directory) == before)
+            let (duckStatus, duck) = try await Self.post(client, "/api/parquet/merge", ["paths": ["text"], "output": "text.parquet"], engine: "duckdb")
+            #expect(duckStatus == .ok, "\(duck)")
+        }
+    }
+
     @Test("stats on Spark give DuckDB's counts, minima, maxima and means; distinct estimates within their error")
     func statsMatch() async throws {
         guard let remote = SparkEngineRouteTests.remote(), let directory = try await Self.awkwardDirectory() else { return }

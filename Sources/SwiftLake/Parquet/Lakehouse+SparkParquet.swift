@@ -102,11 +102,7 @@ extension Lakehouse {
                 throw SparkTypeAgreement.unsupported("Spark does not write a merge's partitioned directory as DuckDB does (its file names and partition directory escaping differ); leave out 'partition_by' to run on Spark.")
             }
             let compression = try SparkParquetOutput.codec(options)
-            let sources = [Self.sparkParquetSource(files)]
-            let inputFields = try await Self.sparkCannot("read the inputs") {
-                try await spark.schema(of: "SELECT * FROM t", sources: sources).fields
-            }
-            try SparkTypeAgreement.requireSame(columns, inputFields, role: "input column", ordered: false)
+            let sources = try await sparkMergeSources(files, columns: columns, spark: spark)
             let select = Self.sparkMergeSelect(files: files, columns: expected.map(\.name), dedupeOn: dedupeOn, orderBy: orderBy)
             let outputFields = try await Self.sparkCannot("compute the output") { try await spark.schema(of: select, sources: sources).fields }
             try SparkTypeAgreement.requireSame(expected, outputFields, role: "output column", ordered: true)
@@ -120,6 +116,31 @@ extension Lakehouse {
         } catch {
             target.discard()
             throw error
+        }
+    }
+
+    /// The inputs of a merge as Spark must read them to see DuckDB's `columns`: as Spark
+    /// infers their schema when that agrees, else, for files whose types differ (`INTEGER` in
+    /// one, `BIGINT` in another, which Spark cannot merge by itself), with DuckDB's widened
+    /// schema (``SparkReadSchema``). When neither agrees, the first refusal stands.
+    private func sparkMergeSources(_ files: [String], columns: [ResultColumn], spark: SparkEngine) async throws -> [SparkFileSource] {
+        let inferred = [Self.sparkParquetSource(files)]
+        do {
+            let fields = try await Self.sparkCannot("read the inputs") { try await spark.schema(of: "SELECT * FROM t", sources: inferred).fields }
+            try SparkTypeAgreement.requireSame(columns, fields, role: "input column", ordered: false)
+            return inferred
+        } catch let refusal as SwiftLakeError where refusal.code == "engine_unsupported" {
+            guard files.count > 1, Self.hiveBasePath(files) == nil, let schema = SparkReadSchema.ddl(columns) else { throw refusal }
+            var widened = Self.sparkParquetSource(files)
+            widened.schema = schema
+            widened.options["mergeSchema"] = nil
+            do {
+                let fields = try await spark.schema(of: "SELECT * FROM t", sources: [widened]).fields
+                try SparkTypeAgreement.requireSame(columns, fields, role: "input column", ordered: false)
+            } catch let error as SwiftLakeError where error.code == "engine_unsupported" || error.kind == .invalidRequest {
+                throw refusal
+            }
+            return [widened]
         }
     }
 
