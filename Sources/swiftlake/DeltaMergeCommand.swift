@@ -184,6 +184,7 @@ struct DeltaMergeCommand: AsyncParsableCommand {
                 facts.append((label, Report.grouped(Int(result[metric: metric]))))
             }
             facts.append(("files skipped", Report.grouped(result.filesSkipped)))
+            facts.append(("engine", result.engine))
             facts.append(("elapsed", Report.duration(milliseconds: result.elapsedMs)))
             try Report.print(Report.facts(facts))
         }

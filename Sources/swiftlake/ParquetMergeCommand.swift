@@ -10,8 +10,9 @@ struct ParquetMergeCommand: AsyncParsableCommand {
         discussion: """
             Columns are matched by name; a column missing from a file is NULL there, and \
             differing types are widened (INTEGER and BIGINT become BIGINT). With --dedupe-on, \
-            one row is kept per key: the first by --order-by when given, otherwise the row \
-            from the file listed last. The output appears complete or not at all.
+            one row is kept per key: the first by --order-by when given; among ties, or \
+            without it, the row from the file listed last. The output appears complete or not \
+            at all.
 
             Examples:
               swiftlake parquet merge data/batches --output all.parquet --dedupe-on id
@@ -53,7 +54,7 @@ struct ParquetMergeCommand: AsyncParsableCommand {
             paths: paths.map(LocalOptions.absolute), output: LocalOptions.absolute(output),
             dedupeOn: dedupeOn.isEmpty ? nil : dedupeOn, orderBy: orderBy.isEmpty ? nil : orderBy,
             partitionBy: partitionBy.isEmpty ? nil : partitionBy, compression: write.compression,
-            rowGroupSize: write.rowGroupSize, overwrite: write.overwrite ? true : nil)
+            rowGroupSize: write.rowGroupSize, overwrite: write.overwrite ? true : nil, engine: local.engine)
     }
 
     func run() async throws {
@@ -79,6 +80,7 @@ extension ParquetMergeResult {
             ("rows written", Report.grouped(rowsWritten)),
             ("columns", Report.columnList(columns)),
             ("bytes written", Report.bytes(bytesWritten)),
+            ("engine", engine),
             ("elapsed", Report.duration(milliseconds: elapsedMs)),
         ])
     }

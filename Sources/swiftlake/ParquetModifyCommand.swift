@@ -77,7 +77,7 @@ struct ParquetModifyCommand: AsyncParsableCommand {
             updates: updates.isEmpty ? nil : updates, deleteWhere: deleteWhere,
             addColumns: additions.isEmpty ? nil : additions, dropColumns: drops.isEmpty ? nil : drops,
             rename: renames.isEmpty ? nil : renames, overwrite: write.overwrite ? true : nil,
-            compression: write.compression, rowGroupSize: write.rowGroupSize)
+            compression: write.compression, rowGroupSize: write.rowGroupSize, engine: local.engine)
     }
 
     func run() async throws {
@@ -103,6 +103,7 @@ extension ParquetModifyResult {
             ("rows written", Report.grouped(rowsWritten)),
             ("columns", Report.columnList(columns)),
             ("bytes written", Report.bytes(bytesWritten)),
+            ("engine", engine),
             ("elapsed", Report.duration(milliseconds: elapsedMs)),
         ])
     }

@@ -30,7 +30,7 @@ struct ParquetStatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let lake = try local.makeLakehouse()
-        let request = ParquetStatsRequest(paths: paths.map(LocalOptions.absolute), sql: sql)
+        let request = ParquetStatsRequest(paths: paths.map(LocalOptions.absolute), sql: sql, engine: local.engine)
         let stats = try await ProgressBar.around("summarising", enabled: !local.noProgress) { _ in
             try await lake.stats(request)
         }
@@ -59,7 +59,7 @@ extension ParquetStats {
                 TextTable.Cell(column.mean.map { String(format: "%.6g", $0) } ?? ""),
             ]
         }
-        return table.render(rows) + "\(TextTable.rowCount(rowCount)) summarised in \(Report.duration(milliseconds: elapsedMs))\n"
+        return table.render(rows) + "\(TextTable.rowCount(rowCount)) summarised in \(Report.duration(milliseconds: elapsedMs)) on \(engine)\n"
     }
 
     private static func cell(_ value: JSONValue?) -> TextTable.Cell {
