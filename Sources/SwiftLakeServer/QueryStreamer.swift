@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import SwiftLake
@@ -55,7 +56,7 @@ struct QueryStreamer: Sendable {
                 throw error
             }
         }
-        return Response(status: .ok, headers: [.contentType: format.contentType], body: body)
+        return Response(status: .ok, headers: [.contentType: format.contentType, Self.engineHeader: cursor.engine], body: body)
     }
 
     /// A streamed Arrow IPC response. Each record batch joins the DuckDB chunks of one trip to
@@ -103,8 +104,12 @@ struct QueryStreamer: Sendable {
                 throw error
             }
         }
-        return Response(status: .ok, headers: [.contentType: OutputFormat.arrow.contentType], body: body)
+        return Response(status: .ok, headers: [.contentType: OutputFormat.arrow.contentType, Self.engineHeader: cursor.engine], body: body)
     }
+
+    /// The engine that computed a query's rows (also in the JSON, NDJSON and CSV summaries),
+    /// so Arrow and Parquet answers say it too.
+    static let engineHeader = HTTPField.Name("X-SwiftLake-Engine")!
 
     /// A staged Parquet file streamed in 1 MiB chunks with its length, then deleted.
     func parquetResponse(_ file: StagedFile, context: BasicRequestContext,
@@ -129,7 +134,7 @@ struct QueryStreamer: Sendable {
             }
         }
         var headers: HTTPFields = [.contentType: OutputFormat.parquet.contentType,
-                                   .contentDisposition: "attachment; filename=\"result.parquet\""]
+                                   .contentDisposition: "attachment; filename=\"result.parquet\"", Self.engineHeader: file.engine]
         headers.append(contentsOf: extraHeaders)
         return Response(status: .ok, headers: headers, body: body)
     }

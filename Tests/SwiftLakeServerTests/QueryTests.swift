@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import SwiftLake
 import SwiftLakeServer
@@ -126,6 +127,7 @@ import Testing
             let response = try await client.post("/api/parquet/query", json: #"{"paths": ["sales.parquet"], "columns": ["id", "region"], "limit": 10, "format": "arrow"}"#)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/vnd.apache.arrow.stream")
+            #expect(response.headers[HTTPField.Name("X-SwiftLake-Engine")!] == "duckdb")
             // An IPC stream starts with a continuation marker (0xFFFFFFFF) before its schema message.
             #expect(Array(response.bytes.prefix(4)) == [0xFF, 0xFF, 0xFF, 0xFF])
         }

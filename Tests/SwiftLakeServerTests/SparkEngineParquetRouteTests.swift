@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -403,6 +404,7 @@ import Testing
                 let body = #"{"paths":["awkward"],"sql":"SELECT id, price, name, day, seen_at, local_at, tags, nested, region FROM t WHERE id > 3 ORDER BY id DESC","limit":5,"format":"parquet","engine":"\#(engine)"}"#
                 let response = try await client.post("/api/parquet/query", json: body)
                 #expect(response.status == .ok, "\(engine): \(response.text.prefix(400))")
+                #expect(response.headers[HTTPField.Name("X-SwiftLake-Engine")!] == engine)
                 let file = directory + "/export-\(engine).parquet"
                 try Data(response.bytes).write(to: URL(fileURLWithPath: file))
                 files.append(file)

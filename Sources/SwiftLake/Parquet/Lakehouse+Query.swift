@@ -64,7 +64,7 @@ extension Lakehouse {
                 try? FileManager.default.removeItem(atPath: output)
                 throw error
             }
-            return StagedFile(path: output)
+            return StagedFile(path: output, engine: SparkEngine.name)
         }
         let setup = Self.tableSetup(files)
         try await duckdb.withConnection(parquetFiles: files, progress: progress) { connection in
@@ -91,6 +91,14 @@ extension Lakehouse {
 public struct StagedFile: Sendable {
     /// The file's path.
     public let path: String
+    /// The engine that computed its rows: `duckdb` or `spark`.
+    public var engine: String = DuckDBEngine.name
+
+    /// A staged file at `path`, written by `engine`.
+    public init(path: String, engine: String = DuckDBEngine.name) {
+        self.path = path
+        self.engine = engine
+    }
 
     /// The file's size in bytes.
     public var size: Int {
