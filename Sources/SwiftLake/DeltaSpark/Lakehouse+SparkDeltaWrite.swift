@@ -6,13 +6,12 @@ extension Lakehouse {
     /// The write on Spark, when the request's engine choice picks Spark (`spark`, or `auto`
     /// with a source larger than the threshold); `nil` when it picks DuckDB.
     ///
-    /// Spark reads the source (`source_paths`, `source_delta`, or `sql` alone) and writes the
-    /// data files; SwiftLake checks the schema, NOT NULL columns and CHECK constraints,
+    /// Spark reads the source (`source_paths`, `source_delta`, JSON `rows` that DuckDB types
+    /// and stages as Parquet first, or `sql` alone) and writes the data files; SwiftLake checks the schema, NOT NULL columns and CHECK constraints,
     /// computes each file's statistics and commits, exactly as for DuckDB. Modes `append`,
     /// `overwrite`, `error` and `ignore`; `merge_schema` adds new columns. Tables and sources
     /// in S3 are read from local copies (the S3 cache) and written to a local mirror that the
-    /// commit uploads. Not yet on Spark (422): JSON `rows`, `replace_where`, tables with column
-    /// mapping.
+    /// commit uploads. Not yet on Spark (422): `replace_where`, tables with column mapping.
     func deltaWriteOnSpark(_ request: DeltaWriteRequest) async throws -> DeltaWriteResult? {
         guard spark != nil, request.engine != .duckdb else { return nil }
         let started = ContinuousClock.now
@@ -39,12 +38,11 @@ extension Lakehouse {
             SwiftLakeError(.unprocessable, code: "engine_unsupported",
                            "The Spark engine does not write \(what) yet. Send this write with \"engine\": \"duckdb\" (or \"auto\").")
         }
-        if request.rows != nil { throw refuse("JSON 'rows' (give 'source_paths', 'source_delta' or 'sql')") }
         if request.replaceWhere != nil { throw refuse("with 'replace_where'") }
-        if request.sourceDelta != nil && request.sourcePaths != nil {
+        if [request.rows != nil, request.sourceDelta != nil, request.sourcePaths != nil].filter({ $0 }).count > 1 {
             throw SwiftLakeError.invalid("conflicting_fields", "Give the data in one of 'rows', 'source_paths' and 'source_delta', not several.")
         }
-        guard request.sourceDelta != nil || request.sourcePaths != nil || request.sql != nil else {
+        guard request.rows != nil || request.sourceDelta != nil || request.sourcePaths != nil || request.sql != nil else {
             throw SwiftLakeError.invalid("missing_data", "Give the data to write in 'source_paths' (Parquet files) or 'source_delta' (a Delta table), optionally reshaped by 'sql' (a SELECT … FROM t), or give 'sql' alone.")
         }
         if let snapshot = sourceSnapshot {
@@ -73,6 +71,14 @@ extension Lakehouse {
                     "The table is partitioned by [\(snapshot.metadata.partitionColumns.joined(separator: ", "))], not [\(wanted.joined(separator: ", "))]; leave out 'partition_columns' or overwrite into a new path.")
             }
             if snapshot.metadata.columnMappingMode != "none" { throw refuse("tables with column mapping") }
+        }
+        // JSON rows, typed as the DuckDB write types them (against the table's columns) and
+        // staged as Parquet for Spark; deleted once the write is done.
+        var stagedRows: String?
+        defer { if let stagedRows { try? FileManager.default.removeItem(atPath: stagedRows) } }
+        if request.rows != nil {
+            stagedRows = try await stageRowsForSpark(request, schema: snapshot?.schema)
+            sources = [SparkFileSource(name: "t", paths: [stagedRows!])]
         }
         let sparkMode = ["append": "Append", "overwrite": "Overwrite", "error": "ErrorIfExists", "ignore": "Ignore"][mode.rawValue] ?? "Append"
         let partitionColumns = snapshot?.metadata.partitionColumns ?? request.partitionColumns ?? []
@@ -167,5 +173,25 @@ extension Lakehouse {
         result.bytesRemoved = removedBytes
         result.elapsedMs = (ContinuousClock.now - started).milliseconds
         return result
+    }
+
+    /// The JSON `rows` of `request` as a local Parquet file Spark reads as `t`: DuckDB types
+    /// them as its own write does (against `schema`, the table's columns, when the table
+    /// exists; inferred otherwise). The request's `sql` is left to Spark.
+    private func stageRowsForSpark(_ request: DeltaWriteRequest, schema: DeltaSchema?) async throws -> String {
+        let rowsOnly = DeltaWriteRequest(path: request.path, rows: request.rows)
+        let input = try DeltaWriteInput.prepare(rowsOnly, schema: schema, roots: roots, stagingPath: duckdb.stagingPath(extension: "json"))
+        defer { input.remove() }
+        let file = duckdb.stagingPath(extension: "parquet")
+        do {
+            try await duckdb.withConnection(parquetFiles: input.parquetFiles) { connection in
+                try self.duckdb.defineTable(input.definition, on: connection, force: true)
+                try connection.execute("COPY (\(input.statement)) TO \(SQL.literal(file)) (FORMAT parquet)")
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: file)
+            throw error
+        }
+        return file
     }
 }
