@@ -11,7 +11,9 @@ extension Lakehouse {
     /// computes each file's statistics and commits, exactly as for DuckDB. Modes `append`,
     /// `overwrite`, `error` and `ignore`; `merge_schema` adds new columns. Tables and sources
     /// in S3 are read from local copies (the S3 cache) and written to a local mirror that the
-    /// commit uploads. Not yet on Spark (422): `replace_where`, tables with column mapping.
+    /// commit uploads. An overwrite with `replace_where` replaces only the rows it matches
+    /// (``sparkReplaceRows(matching:in:schema:writer:spark:)``). Not yet on Spark (422):
+    /// tables with column mapping.
     func deltaWriteOnSpark(_ request: DeltaWriteRequest) async throws -> DeltaWriteResult? {
         guard spark != nil, request.engine != .duckdb else { return nil }
         let started = ContinuousClock.now
@@ -38,7 +40,9 @@ extension Lakehouse {
             SwiftLakeError(.unprocessable, code: "engine_unsupported",
                            "The Spark engine does not write \(what) yet. Send this write with \"engine\": \"duckdb\" (or \"auto\").")
         }
-        if request.replaceWhere != nil { throw refuse("with 'replace_where'") }
+        if request.replaceWhere != nil && (request.mode ?? .append) != .overwrite {
+            throw SwiftLakeError.invalid("replace_where_needs_overwrite", "'replace_where' replaces rows, so it needs \"mode\": \"overwrite\".")
+        }
         if [request.rows != nil, request.sourceDelta != nil, request.sourcePaths != nil].filter({ $0 }).count > 1 {
             throw SwiftLakeError.invalid("conflicting_fields", "Give the data in one of 'rows', 'source_paths' and 'source_delta', not several.")
         }
@@ -82,9 +86,10 @@ extension Lakehouse {
         }
         let sparkMode = ["append": "Append", "overwrite": "Overwrite", "error": "ErrorIfExists", "ignore": "Ignore"][mode.rawValue] ?? "Append"
         let partitionColumns = snapshot?.metadata.partitionColumns ?? request.partitionColumns ?? []
-        let parameters: [String: DeltaLake.JSONValue] = [
+        var parameters: [String: DeltaLake.JSONValue] = [
             "mode": .string(sparkMode), "partitionBy": .array(partitionColumns.map(DeltaLake.JSONValue.string)),
         ]
+        if let replaceWhere = request.replaceWhere { parameters["predicate"] = .array([.string(replaceWhere)]) }
         var transaction = try snapshot.map { try startDeltaTransaction(table, from: $0, operation: "WRITE", parameters: parameters) }
 
         // The data's columns against the table's.
@@ -122,18 +127,32 @@ extension Lakehouse {
         let configuration = snapshot?.metadata.configuration ?? request.properties ?? [:]
         let writer = SparkDeltaFileWriter(table: table, staging: duckdb.stagingPath(extension: "delta"), schema: schema,
                                           partitionColumns: partitionColumns, configuration: configuration)
-        let written: (adds: [AddFile], rows: Int64)
+        var written: (adds: [AddFile], rows: Int64)
+        var replaced: SparkReplacedRows?
         do {
+            if let replaceWhere = request.replaceWhere {
+                try await sparkCheckReplaceWhere(replaceWhere, rows: rows, with: definition.map { "WITH t AS (\n\($0)\n)\n" } ?? "",
+                                                 sources: sources, spark: spark)
+            }
             written = try await writer.write(rows: rows, sources: sources, table: definition, spark: spark, duckdb: duckdb)
+            if let replaceWhere = request.replaceWhere, let snapshot {
+                replaced = try await sparkReplaceRows(matching: replaceWhere, in: snapshot, schema: schema, writer: writer, spark: spark)
+                written.adds += replaced?.adds ?? []
+            }
         } catch {
             writer.discard()
             throw error
         }
-        let removed = mode == .overwrite ? (snapshot?.activeFiles ?? []) : []
-        let deletedRows = removed.reduce(0) { $0 + ($1.numRecords ?? 0) - ($1.deletionVector?.cardinality ?? 0) }
+        let removed = replaced?.removed ?? (mode == .overwrite ? (snapshot?.activeFiles ?? []) : [])
+        let deletedRows = replaced?.deletedRows ?? removed.reduce(0) { $0 + ($1.numRecords ?? 0) - ($1.deletionVector?.cardinality ?? 0) }
+        let copiedRows = replaced?.copiedRows ?? 0
         let addedBytes = written.adds.reduce(0) { $0 + $1.size }, removedBytes = removed.reduce(0) { $0 + $1.size }
-        var metrics: [(String, Int64)] = [("numFiles", Int64(written.adds.count)), ("numOutputRows", written.rows), ("numOutputBytes", addedBytes)]
-        if mode == .overwrite && snapshot != nil { metrics += [("numRemovedFiles", Int64(removed.count)), ("numRemovedBytes", removedBytes)] }
+        var metrics: [(String, Int64)] = [("numFiles", Int64(written.adds.count)), ("numOutputRows", written.rows + copiedRows),
+                                          ("numOutputBytes", addedBytes)]
+        if mode == .overwrite && snapshot != nil {
+            metrics += [("numRemovedFiles", Int64(removed.count)), ("numRemovedBytes", removedBytes)]
+            if replaced != nil { metrics += [("numDeletedRows", deletedRows), ("numCopiedRows", copiedRows)] }
+        }
         do {
             if var txn = transaction, let snapshot {
                 if !added.isEmpty {
@@ -167,6 +186,7 @@ extension Lakehouse {
         result.engine = SparkEngine.name
         result.rowsInserted = written.rows
         result.rowsDeleted = mode == .overwrite ? deletedRows : 0
+        result.rowsCopied = copiedRows
         result.filesAdded = written.adds.count
         result.filesRemoved = removed.count
         result.bytesAdded = addedBytes
