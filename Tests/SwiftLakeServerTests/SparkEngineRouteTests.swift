@@ -26,10 +26,11 @@ import Testing
     }
 
     /// A server over `roots` with Spark at `remote`.
-    static func withSparkServer<T: Sendable>(roots: [String], remote: String,
+    static func withSparkServer<T: Sendable>(roots: [String], remote: String, threshold: Int64? = nil,
                                              _ test: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         var configuration = LakehouseConfiguration(roots: roots)
         configuration.sparkRemote = remote
+        if let threshold { configuration.sparkThresholdBytes = threshold }
         let lakehouse = try Lakehouse(configuration: configuration)
         var logger = Logger(label: "spark-engine-route-tests")
         logger.logLevel = .warning
@@ -191,10 +192,90 @@ import Testing
                 let first = (answer?["rows"] as? [[Any]])?.map { int($0[0]) }
                 #expect(first == (version == 0 ? Array(0...9) : Array(1...8)), "v\(version): \(first ?? [])")
             }
-            // What Spark does not read yet is refused, not read wrongly.
-            let mapped = try await client.post("/api/delta/read", json: #"{"path":"table_with_column_mapping","engine":"spark"}"#)
-            #expect(mapped.status == .unprocessableContent, "\(mapped.text)")
-            #expect(mapped.errorCode == "engine_unsupported")
+            // Column mapping: Spark reads the physical columns under their logical names, at
+            // every version (renamed and dropped columns included), partition values too.
+            // table_with_column_mapping: partitioned by a mapped column with a blank in its name.
+            let mapped = try await Self.expectSameAnswer(client, "/api/delta/read", ["path": "table_with_column_mapping", "sql": "SELECT * FROM t"],
+                                                         ordered: false)
+            #expect((mapped?["rows"] as? [Any])?.count == 5, "\(mapped ?? [:])")
+            for version in 0...4 {
+                let answer = try await Self.expectSameAnswer(client, "/api/delta/read", [
+                    "path": "table_with_partitioning_mapping", "version": version, "sql": "SELECT * FROM t"], ordered: false)
+                #expect(answer != nil, "table_with_partitioning_mapping v\(version)")
+            }
+        }
+    }
+
+    @Test("auto reads a table with column mapping on Spark; a write on Spark is refused and changes nothing")
+    func columnMappedTableOnSpark() async throws {
+        guard let remote = Self.remote() else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-spark-mapped-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: corpusDeltaTables + "/table_with_column_mapping", toPath: directory + "/mapped")
+        // A threshold of 0: auto picks Spark for anything.
+        try await Self.withSparkServer(roots: [directory], remote: remote, threshold: 0) { client in
+            let read = try await client.post("/api/delta/read", json: #"{"path":"mapped","sql":"SELECT count(*) AS n FROM t"}"#)
+            #expect(read.status == .ok, "\(read.text)")
+            #expect(try read.json()["engine"] as? String == "spark", "\(read.text)")
+            #expect(read.text.contains("[[5]]"), "\(read.text)")
+            let log = try FileManager.default.contentsOfDirectory(atPath: directory + "/mapped/_delta_log").sorted()
+            let deleted = try await client.post("/api/delta/delete", json: #"{"path":"mapped","predicate":"true","engine":"spark"}"#)
+            #expect(deleted.status == .unprocessableContent, "\(deleted.text)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/mapped/_delta_log").sorted() == log)
+        }
+    }
+
+    @Test("nested columns of a column-mapped table read under their logical names on Spark, as on DuckDB")
+    func nestedColumnMappingOnSpark() async throws {
+        guard let remote = Self.remote() else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-spark-nested-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The file holds physical names at every level (as Delta writers write them); the log
+        // maps them: id ← c1, info ← c2 {name ← c3, tags ← c4 [ {k ← c5} ]}, part ← c6.
+        let script = #"""
+            import json, os, sys
+            import pyarrow as pa, pyarrow.parquet as pq
+            root = sys.argv[1] + '/nested'
+            os.makedirs(root + '/_delta_log'); os.makedirs(root + '/c6=x')
+            element = pa.struct([('c5', pa.int32())])
+            schema = pa.schema([('c1', pa.int64()), ('c2', pa.struct([('c3', pa.string()), ('c4', pa.list_(element))]))])
+            rows = [{'c1': 1, 'c2': {'c3': 'a', 'c4': [{'c5': 10}, {'c5': 11}]}},
+                    {'c1': 2, 'c2': None},
+                    {'c1': 3, 'c2': {'c3': None, 'c4': []}}]
+            pq.write_table(pa.Table.from_pylist(rows, schema=schema), root + '/c6=x/part-0.parquet')
+            def field(name, physical, id, type):
+                return {'name': name, 'type': type, 'nullable': True,
+                        'metadata': {'delta.columnMapping.id': id, 'delta.columnMapping.physicalName': physical}}
+            tags = {'type': 'array', 'elementType': {'type': 'struct', 'fields': [field('k', 'c5', 5, 'integer')]}, 'containsNull': True}
+            info = {'type': 'struct', 'fields': [field('name', 'c3', 3, 'string'), field('tags', 'c4', 4, tags)]}
+            schema_string = json.dumps({'type': 'struct', 'fields': [field('id', 'c1', 1, 'long'), field('info', 'c2', 2, info),
+                                                                      field('part', 'c6', 6, 'string')]})
+            size = os.path.getsize(root + '/c6=x/part-0.parquet')
+            actions = [
+                {'protocol': {'minReaderVersion': 2, 'minWriterVersion': 5}},
+                {'metaData': {'id': 'nested-mapping', 'format': {'provider': 'parquet', 'options': {}}, 'schemaString': schema_string,
+                              'partitionColumns': ['part'], 'createdTime': 0,
+                              'configuration': {'delta.columnMapping.mode': 'name', 'delta.columnMapping.maxColumnId': '6'}}},
+                {'add': {'path': 'c6=x/part-0.parquet', 'partitionValues': {'c6': 'x'}, 'size': size, 'modificationTime': 0,
+                         'dataChange': True, 'stats': json.dumps({'numRecords': 3})}},
+            ]
+            with open(root + '/_delta_log/00000000000000000000.json', 'w') as f:
+                f.write('\n'.join(json.dumps(a) for a in actions) + '\n')
+            print(json.dumps({'ok': True}))
+            """#
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard try await runDeltaRs(script, [directory]) != nil else { return }
+        try await Self.withSparkServer(roots: [directory], remote: remote) { client in
+            let answer = try await Self.expectSameAnswer(client, "/api/delta/read", [
+                "path": "nested", "sql": "SELECT id, info.name AS name, info.tags AS tags, part FROM t ORDER BY id"])
+            let rows = answer?["rows"] as? [[Any]] ?? []
+            // Hand-reasoned from the file written above.
+            #expect(rows.map { int($0[0]) } == [1, 2, 3], "\(answer ?? [:])")
+            #expect(rows.map { $0[1] as? String } == ["a", nil, nil], "\(rows)")
+            #expect(rows.first.flatMap { ($0[2] as? [[String: Any]])?.map { int($0["k"]) } } == [10, 11], "\(rows)")
+            #expect(rows.map { $0[3] as? String } == ["x", "x", "x"])
+            try await Self.expectSameAnswer(client, "/api/delta/read", ["path": "nested", "sql": "SELECT * FROM t"], ordered: false)
         }
     }
 

@@ -9,7 +9,7 @@ extension Lakehouse {
     /// SwiftLake replays the log and skips files as for DuckDB; Spark reads the kept files
     /// (``SparkDeltaScan``), from local copies for a table in S3, and the answer comes in the
     /// column types DuckDB gives the same statement (``SparkResultTypes``), without the rows
-    /// deletion vectors delete. Column mapping is refused on Spark with 422 for now.
+    /// deletion vectors delete, under the logical names of a table with column mapping.
     func deltaReadOnSpark(_ request: DeltaReadRequest) async throws -> DeltaReadResult? {
         let table = try deltaReadTable(request.path)
         let statement = try request.statement()
@@ -19,6 +19,10 @@ extension Lakehouse {
         let skipping = FileSkipping(snapshot: snapshot)
         let kept = snapshot.activeFiles.filter { skipping.mayMatch($0, predicate) }
         guard case .spark(let spark) = try selectEngine(request.engine, bytesToScan: kept.reduce(0) { $0 + $1.size }) else {
+            return nil
+        }
+        if let refusal = SparkDeltaScan.refusal(snapshot, files: kept, writing: false) {
+            if request.engine == .spark { throw refusal }
             return nil
         }
         let (scan, lease) = try await sparkDeltaScan(snapshot, files: kept)

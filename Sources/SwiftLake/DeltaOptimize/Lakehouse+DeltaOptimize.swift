@@ -32,7 +32,11 @@ extension Lakehouse {
         guard var job = try await prepareOptimize(request) else {
             throw SwiftLakeError.notFound("delta_not_found", "No Delta table at '\(request.path)' (no _delta_log). Check the path.")
         }
-        let selected = try selectEngine(request.engine, bytesToScan: job.plan.bins.reduce(0) { $0 + $1.bytes })
+        var selected = try selectEngine(request.engine, bytesToScan: job.plan.bins.reduce(0) { $0 + $1.bytes })
+        if case .spark = selected, let refusal = SparkDeltaScan.refusal(compacting: job.snapshot, bins: job.plan.bins.map(\.files)) {
+            if request.engine == .spark { throw refusal }
+            selected = .duckdb
+        }
         if case .spark = selected { job.result.engine = SparkEngine.name }
         guard !job.plan.bins.isEmpty else { return job.finishedWithoutCommit() }
         if case .spark(let spark) = selected {

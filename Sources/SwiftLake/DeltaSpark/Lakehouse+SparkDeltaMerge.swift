@@ -24,8 +24,9 @@ extension Lakehouse {
     /// mirror that the commit uploads, as for UPDATE and DELETE on Spark.
     ///
     /// Not on Spark yet (422 `engine_unsupported` with `"engine": "spark"`; `auto` runs them
-    /// on DuckDB): tables with deletion vectors or column mapping, and Delta sources with
-    /// either. A merge that fails leaves the table as it was: files written for it are
+    /// on DuckDB): target tables with deletion vectors or column mapping, and Delta sources
+    /// whose deletion vectors delete more rows than a Spark read takes
+    /// (``SparkDeltaScan/maxDeletedRows``). A merge that fails leaves the table as it was: files written for it are
     /// deleted, nothing is committed.
     func deltaMergeOnSpark(_ request: DeltaMergeRequest, progress: ProgressHandler?) async throws -> DeltaMergeResult? {
         guard request.engine != .duckdb else { return nil }

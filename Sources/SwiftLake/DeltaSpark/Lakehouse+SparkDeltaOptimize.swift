@@ -13,13 +13,13 @@ extension Lakehouse {
     /// cache) and writes into a local mirror that the commit uploads.
     ///
     /// Rows deleted by deletion vectors are left out of the new files, which have no vectors
-    /// (as on DuckDB). Refused (422, before anything is written): tables with column mapping,
-    /// which DuckDB compacts.
+    /// (as on DuckDB). Refused (422, before anything is written; `auto` compacts them on
+    /// DuckDB): tables with column mapping.
     func deltaOptimizeOnSpark(_ job: OptimizeJob, spark: SparkEngine, progress: ProgressHandler?,
                               beforeCommit: (@Sendable () async throws -> Void)?) async throws -> DeltaOptimizeResult {
         var job = job
         let snapshot = job.snapshot
-        for bin in job.plan.bins { try SparkDeltaScan.requireSupported(snapshot, files: bin.files) }
+        if let refusal = SparkDeltaScan.refusal(compacting: snapshot, bins: job.plan.bins.map(\.files)) { throw refusal }
         var leases: [S3FileCache.Lease] = []
         defer { leases.forEach { $0.release() } }
         var scans: [SparkDeltaScan] = []

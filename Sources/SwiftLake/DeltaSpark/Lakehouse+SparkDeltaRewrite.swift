@@ -55,6 +55,10 @@ extension Lakehouse {
         }
         let candidates = try await deltaCandidates(snapshot, predicate: predicate)
         guard case .spark(let spark) = try selectEngine(engine, bytesToScan: candidates.reduce(0) { $0 + $1.size }) else { return nil }
+        if let refusal = SparkDeltaScan.refusal(snapshot, files: candidates, writing: true) {
+            if engine == .spark { throw refusal }
+            return nil
+        }
         // On a table with deletion vectors enabled this is still copy-on-write (valid Delta:
         // a writer may rewrite instead of marking): touched files are rewritten without their
         // matching rows and without the rows their vectors already deleted.

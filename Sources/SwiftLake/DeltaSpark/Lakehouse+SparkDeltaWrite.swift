@@ -36,10 +36,6 @@ extension Lakehouse {
             sourceBytes = Self.totalSize(files)
         }
         guard case .spark(let spark) = try selectEngine(request.engine, bytesToScan: sourceBytes) else { return nil }
-        func refuse(_ what: String) -> SwiftLakeError {
-            SwiftLakeError(.unprocessable, code: "engine_unsupported",
-                           "The Spark engine does not write \(what) yet. Send this write with \"engine\": \"duckdb\" (or \"auto\").")
-        }
         if request.replaceWhere != nil && (request.mode ?? .append) != .overwrite {
             throw SwiftLakeError.invalid("replace_where_needs_overwrite", "'replace_where' replaces rows, so it needs \"mode\": \"overwrite\".")
         }
@@ -50,6 +46,10 @@ extension Lakehouse {
             throw SwiftLakeError.invalid("missing_data", "Give the data to write in 'source_paths' (Parquet files) or 'source_delta' (a Delta table), optionally reshaped by 'sql' (a SELECT … FROM t), or give 'sql' alone.")
         }
         if let snapshot = sourceSnapshot {
+            if let refusal = SparkDeltaScan.refusal(snapshot, files: snapshot.activeFiles, writing: false) {
+                if request.engine != .spark { return nil }
+                throw refusal
+            }
             // Only once Spark runs the write and the request is valid: the source's files, fetched whole when in S3.
             let scan: SparkDeltaScan
             (scan, lease) = try await sparkDeltaScan(snapshot, files: snapshot.activeFiles)
@@ -74,7 +74,10 @@ extension Lakehouse {
                 throw SwiftLakeError.invalid("partition_mismatch",
                     "The table is partitioned by [\(snapshot.metadata.partitionColumns.joined(separator: ", "))], not [\(wanted.joined(separator: ", "))]; leave out 'partition_columns' or overwrite into a new path.")
             }
-            if snapshot.metadata.columnMappingMode != "none" { throw refuse("tables with column mapping") }
+            if let refusal = SparkDeltaScan.refusal(snapshot, files: [], writing: true) {
+                if request.engine != .spark { return nil }   // auto: DuckDB writes it
+                throw refusal
+            }
         }
         // JSON rows, typed as the DuckDB write types them (against the table's columns) and
         // staged as Parquet for Spark; deleted once the write is done.

@@ -16,7 +16,11 @@ import SparkConnect
 /// Files with deletion vectors are read with their row index (`_metadata.row_index`, a
 /// computed column of their source) and without the rows their vector deletes.
 ///
-/// Refused (422, never read wrongly): column mapping, which the DuckDB engine reads.
+/// Column mapping (`name` or `id`): the files are read under their physical names (at every
+/// level, ``physical(_:)``) and `t` gives each column its logical name; a nested column is
+/// cast to its logical type, which Spark does field by field in order, renaming them.
+/// Partition values are found under the physical name. Writing such tables on Spark is
+/// refused (``requireWritable(_:)``).
 struct SparkDeltaScan {
     /// The column holding each row's file, as Spark names it (a `file:` URI).
     static let fileColumn = "__swiftlake_file"
@@ -42,7 +46,14 @@ struct SparkDeltaScan {
         try Self.requireSupported(snapshot, files: files)
         let partitionColumns = snapshot.metadata.partitionColumns
         let dataFields = snapshot.schema.fields.filter { !partitionColumns.contains($0.name) }
-        let schemaJSON = DataType.struct(StructType(fields: dataFields)).json.description
+        let mapped = snapshot.metadata.columnMappingMode != "none"
+        let fileFields = mapped ? dataFields.map { StructField(name: $0.physicalName, type: Self.physical($0.type), nullable: $0.nullable) } : dataFields
+        let schemaJSON = DataType.struct(StructType(fields: fileFields)).json.description
+        // A partition value is recorded under the column's physical name with column mapping.
+        func partitionValue(_ values: [String: String?], _ column: String) -> String? {
+            let physical = snapshot.schema.field(named: column)?.physicalName ?? column
+            return (values[physical] ?? values[column]) ?? nil
+        }
 
         struct Group {
             var values: [String: String?]
@@ -64,7 +75,7 @@ struct SparkDeltaScan {
                 groups.append(Group(values: values, paths: [path], deleted: deleted))
                 continue
             }
-            let key = partitionColumns.map { column in (values[column] ?? nil).map { "=" + $0 } ?? "∅" }.joined(separator: "\u{1}")
+            let key = partitionColumns.map { column in partitionValue(values, column).map { "=" + $0 } ?? "∅" }.joined(separator: "\u{1}")
             if let i = index[key] {
                 groups[i].paths.append(path)
             } else {
@@ -80,8 +91,13 @@ struct SparkDeltaScan {
         let selects = groups.enumerated().map { i, group -> String in
             var columns = snapshot.schema.fields.map { field -> String in
                 let name = SparkSQL.identifier(field.name)
-                guard partitionColumns.contains(field.name) else { return name }
-                let literal = (group.values[field.name] ?? nil).map(SparkSQL.string) ?? "NULL"
+                guard partitionColumns.contains(field.name) else {
+                    guard mapped else { return name }
+                    let physical = SparkSQL.identifier(field.physicalName)
+                    if case .primitive = field.type { return "\(physical) AS \(name)" }
+                    return "CAST(\(physical) AS \(SparkSQL.type(field.type))) AS \(name)"
+                }
+                let literal = partitionValue(group.values, field.name).map(SparkSQL.string) ?? "NULL"
                 return "CAST(\(literal) AS \(SparkSQL.type(field.type))) AS \(name)"
             }
             if withFileColumn { columns.append("input_file_name() AS \(Self.fileColumn)") }
@@ -100,17 +116,42 @@ struct SparkDeltaScan {
         }
     }
 
-    /// Refuses (422) what Spark cannot read correctly yet: column mapping, and deletion vectors
-    /// deleting more than ``maxDeletedRows`` rows of `files` together.
-    static func requireSupported(_ snapshot: Snapshot, files: [AddFile]) throws {
-        func refuse(_ what: String) -> SwiftLakeError {
-            SwiftLakeError(.unprocessable, code: "engine_unsupported",
-                           "The Spark engine does not handle \(what) yet. Send this request with \"engine\": \"duckdb\" (or \"auto\").")
-        }
-        if snapshot.metadata.columnMappingMode != "none" { throw refuse("tables with column mapping") }
+    /// Why Spark cannot read `files` of `snapshot` correctly yet (deletion vectors deleting
+    /// more than ``maxDeletedRows`` rows together), or, when `writing`, write the table
+    /// (column mapping: its files need physical names and field ids); `nil` when it can. A 422
+    /// for an explicit `"engine": "spark"`; `auto` runs such requests on DuckDB.
+    static func refusal(_ snapshot: Snapshot, files: [AddFile], writing: Bool) -> SwiftLakeError? {
+        if writing && snapshot.metadata.columnMappingMode != "none" { return refuse("writing tables with column mapping") }
         let deleted = files.reduce(Int64(0)) { $0 + ($1.deletionVector?.cardinality ?? 0) }
         if deleted > Int64(maxDeletedRows) {
-            throw refuse("deletion vectors deleting more than \(maxDeletedRows) rows in one read (these delete \(deleted))")
+            return refuse("deletion vectors deleting more than \(maxDeletedRows) rows in one read (these delete \(deleted))")
+        }
+        return nil
+    }
+
+    /// The refusal of compacting `bins` (each read by a scan of its own) of `snapshot`, if any.
+    static func refusal(compacting snapshot: Snapshot, bins: [[AddFile]]) -> SwiftLakeError? {
+        refusal(snapshot, files: [], writing: true) ?? bins.lazy.compactMap { refusal(snapshot, files: $0, writing: false) }.first
+    }
+
+    /// Throws the ``refusal(_:files:writing:)`` of a read of `files`, if any.
+    static func requireSupported(_ snapshot: Snapshot, files: [AddFile]) throws {
+        if let refusal = refusal(snapshot, files: files, writing: false) { throw refusal }
+    }
+
+    private static func refuse(_ what: String) -> SwiftLakeError {
+        SwiftLakeError(.unprocessable, code: "engine_unsupported",
+                       "The Spark engine does not handle \(what) yet. Send this request with \"engine\": \"duckdb\" (or \"auto\").")
+    }
+
+    /// `type` with every struct field under its physical name, as the data files hold it.
+    static func physical(_ type: DataType) -> DataType {
+        switch type {
+        case .primitive: return type
+        case .struct(let s):
+            return .struct(StructType(fields: s.fields.map { StructField(name: $0.physicalName, type: physical($0.type), nullable: $0.nullable) }))
+        case .array(let a): return .array(ArrayType(elementType: physical(a.elementType), containsNull: a.containsNull))
+        case .map(let m): return .map(MapType(keyType: physical(m.keyType), valueType: physical(m.valueType), valueContainsNull: m.valueContainsNull))
         }
     }
 
