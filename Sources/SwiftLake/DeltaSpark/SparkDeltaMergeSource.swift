@@ -82,8 +82,8 @@ extension Lakehouse {
     /// The source of `request` for a merge on Spark into `target`, with its columns and key
     /// predicate (``DeltaMergeKeys``, from the distinct key values Spark finds, or their
     /// range; not looked for without `needsKeys`, when every target file is read anyway).
-    /// `nil` when `auto` must leave the merge to DuckDB (a Delta source with deletion vectors
-    /// or column mapping); with an explicit `spark` that is a 422.
+    /// `nil` when `auto` must leave the merge to DuckDB (a Delta source Spark cannot read,
+    /// ``SparkDeltaScan/refusal(_:files:writing:)``); with an explicit `spark` that is a 422.
     func sparkMergeSource(_ request: DeltaMergeRequest, target: Snapshot, keys: DeltaMergeKeys, needsKeys: Bool, spark: SparkEngine,
                           progress: ProgressHandler?) async throws -> SparkDeltaMergeSource? {
         let source = request.source
@@ -130,8 +130,11 @@ extension Lakehouse {
             rowsOnly.source.sql = nil
             let staged = try await stageMergeSource(rowsOnly, target: target, keys: DeltaMergeKeys(on: "", targetAlias: "", sourceAlias: ""),
                                                     progress: progress)
-            merge = SparkDeltaMergeSource(sources: [SparkFileSource(name: SparkDeltaMergeSource.input, paths: [staged.file])],
-                                          table: "SELECT * FROM \(SparkDeltaMergeSource.input)", statement: statement, stagedFile: staged.file)
+            guard let file = staged.file else {   // JSON rows are always staged as a file
+                throw SwiftLakeError(.internal, code: "merge_source_not_staged", "The merge's JSON rows were not staged as a file.")
+            }
+            merge = SparkDeltaMergeSource(sources: [SparkFileSource(name: SparkDeltaMergeSource.input, paths: [file])],
+                                          table: "SELECT * FROM \(SparkDeltaMergeSource.input)", statement: statement, stagedFile: file)
         }
         do {
             let schema = try await spark.schema(of: "\(merge.with)\nSELECT * FROM \(SparkDeltaMergeQuery.sourceName)", sources: merge.sources)

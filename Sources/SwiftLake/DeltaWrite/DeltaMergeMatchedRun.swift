@@ -22,7 +22,8 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
     let plan: DeltaMergePlan
     /// The candidate files; it must expose the row index.
     let scan: DeltaTargetScan
-    let sourceFile: String
+    /// The source rows as a DuckDB table expression (``DeltaMergeStagedSource/relation``).
+    let sourceRelation: String
     let on: String
     let sourceAlias: String
     let targetAlias: String
@@ -44,7 +45,7 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
         let file = SQL.identifier(DeltaTargetScan.fileColumn), row = SQL.identifier(DeltaTargetScan.rowIndexColumn)
 
         try scan.setup(on: connection)
-        let staged = "read_parquet(\(SQL.literal(sourceFile)))"
+        let staged = sourceRelation
         // No candidate file (the source's keys lie outside every file's): every source row is
         // unmatched, so the rows to insert come straight from the staged source.
         if scan.files.isEmpty {

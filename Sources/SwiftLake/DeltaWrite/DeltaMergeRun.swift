@@ -31,7 +31,8 @@ struct DeltaMergeRun: @unchecked Sendable {
 
     let plan: DeltaMergePlan
     let scan: DeltaTargetScan
-    let sourceFile: String
+    /// The source rows as a DuckDB table expression (``DeltaMergeStagedSource/relation``).
+    let sourceRelation: String
     let on: String
     let sourceAlias: String
     let targetAlias: String
@@ -52,7 +53,7 @@ struct DeltaMergeRun: @unchecked Sendable {
         let sid = SQL.identifier(Self.sid), rid = SQL.identifier(Self.rid), file = SQL.identifier(DeltaTargetScan.fileColumn)
 
         try scan.setup(on: connection)
-        try connection.execute("CREATE TEMP TABLE \(src) AS SELECT *, row_number() OVER () AS \(sid) FROM read_parquet(\(SQL.literal(sourceFile)))")
+        try connection.execute("CREATE TEMP TABLE \(src) AS SELECT *, row_number() OVER () AS \(sid) FROM \(sourceRelation)")
         try connection.execute("CREATE TEMP TABLE \(tgt) AS SELECT *, row_number() OVER () AS \(rid) FROM \(scan.view)")
         let both = "\(tgt) AS \(t) CROSS JOIN \(src) AS \(s)"
         try ReadOnlyStatement.validateExpression(on, over: both, on: connection, field: "on")

@@ -79,11 +79,11 @@ extension Lakehouse {
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
         let outcome: DeltaMergeRun.Outcome
         if matchedOnly {
-            let run = DeltaMergeMatchedRun(plan: plan, scan: scan, sourceFile: source.file, on: request.on,
+            let run = DeltaMergeMatchedRun(plan: plan, scan: scan, sourceRelation: source.relation, on: request.on,
                                            sourceAlias: sourceAlias, targetAlias: targetAlias)
             outcome = try await withDeltaWriter(writer, progress: progress) { connection in try run.execute(writer: writer, on: connection) }
         } else {
-            let run = DeltaMergeRun(plan: plan, scan: scan, sourceFile: source.file, on: request.on,
+            let run = DeltaMergeRun(plan: plan, scan: scan, sourceRelation: source.relation, on: request.on,
                                     sourceAlias: sourceAlias, targetAlias: targetAlias, usesDeletionVectors: usesDeletionVectors)
             outcome = try await withDeltaWriter(writer, progress: progress) { connection in try run.execute(writer: writer, on: connection) }
         }

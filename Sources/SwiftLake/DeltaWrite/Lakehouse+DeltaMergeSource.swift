@@ -2,11 +2,16 @@ import DeltaLake
 import DuckDB
 import Foundation
 
-/// A MERGE's source rows, staged once as a Parquet file (so both passes of the merge see the
-/// same rows), with its columns and what file skipping can learn from its join keys.
+/// A MERGE's source rows as one fixed relation (so every pass of the merge sees the same
+/// rows), with its columns and what file skipping can learn from its join keys: Parquet
+/// `source_paths` without `sql` are read where they are; a Delta source is its exported
+/// Parquet file; JSON rows and reshaped sources are staged as a Parquet file.
 struct DeltaMergeStagedSource: Sendable {
-    /// The staged Parquet file; deleted by ``remove()``.
-    let file: String
+    /// The rows as a DuckDB table expression (`read_parquet(…)`).
+    let relation: String
+    /// The Parquet file staged for the merge, deleted by ``remove()``; `nil` when the source
+    /// files are read where they are.
+    let file: String?
     /// Column name → DuckDB type.
     let columns: [(name: String, type: String)]
     /// Source rows.
@@ -16,7 +21,7 @@ struct DeltaMergeStagedSource: Sendable {
     var keyPredicate: String?
     var matchesNothing = false
 
-    func remove() { try? FileManager.default.removeItem(atPath: file) }
+    func remove() { if let file { try? FileManager.default.removeItem(atPath: file) } }
 }
 
 extension Lakehouse {
@@ -33,13 +38,14 @@ extension Lakehouse {
         var definition: TableDefinition, statement: String, parquetFiles: [String] = []
         var cleanup: [String] = []
         defer { for file in cleanup { try? FileManager.default.removeItem(atPath: file) } }
+        // A source that already is one fixed Parquet relation is used as it is: no copy.
+        var ready: (relation: String, file: String?)?
         if let delta = source.delta {
             let limit = configuration.maxRows
             let export = try await deltaExportParquet(DeltaReadRequest(path: delta.path, version: delta.version, sql: source.sql, limit: limit),
                                                       progress: progress)
-            cleanup.append(export.file.path)
-            definition = TableDefinition(sql: "CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM read_parquet(\(SQL.literal(export.file.path)))")
-            statement = "SELECT * FROM t"
+            ready = ("read_parquet(\(SQL.literal(export.file.path)))", export.file.path)
+            (definition, statement) = (TableDefinition(sql: "DROP VIEW IF EXISTS temp.t"), "")   // not used: the export is the source
         } else {
             let input = try DeltaWriteInput.prepare(
                 DeltaWriteRequest(path: request.path, rows: source.rows, sourcePaths: source.sourcePaths, sql: source.sql),
@@ -48,17 +54,27 @@ extension Lakehouse {
             definition = input.definition
             statement = input.statement
             parquetFiles = input.parquetFiles
+            if source.rows == nil && source.sql == nil && !parquetFiles.isEmpty {
+                ready = (SQL.readParquet(parquetFiles), nil)
+            }
         }
-        let file = duckdb.stagingPath(extension: "parquet")
+        let file = ready?.file ?? duckdb.stagingPath(extension: "parquet")
+        // The file this merge made and must delete: the copy, or the Delta source's export.
+        let owned: String? = ready == nil ? file : ready?.file
         let maxRows = Int64(configuration.maxRows)
         let isDelta = source.delta != nil
-        let (setup, select) = (definition, statement)
+        let (setup, select, prepared) = (definition, statement, ready)
         do {
             return try await duckdb.withConnection(parquetFiles: parquetFiles, progress: progress) { connection in
-                try self.duckdb.defineTable(setup, on: connection, force: true)
-                _ = try ReadOnlyStatement.prepare(select, on: connection)
-                try connection.execute("COPY (\(select)) TO \(SQL.literal(file)) (FORMAT parquet)")
-                let relation = "read_parquet(\(SQL.literal(file)))"
+                let relation: String
+                if let prepared {
+                    relation = prepared.relation
+                } else {
+                    try self.duckdb.defineTable(setup, on: connection, force: true)
+                    _ = try ReadOnlyStatement.prepare(select, on: connection)
+                    try connection.execute("COPY (\(select)) TO \(SQL.literal(file)) (FORMAT parquet)")
+                    relation = "read_parquet(\(SQL.literal(file)))"
+                }
                 let described = try connection.query("DESCRIBE SELECT * FROM \(relation)").rows()
                 var columns: [(String, String)] = []
                 for row in described {
@@ -69,12 +85,12 @@ extension Lakehouse {
                     throw SwiftLakeError.invalid("source_too_large",
                         "The Delta source has \(maxRows) rows or more, the most a merge reads from a table source (max_rows). Narrow it with 'source.sql' or merge in parts.")
                 }
-                var staged = DeltaMergeStagedSource(file: file, columns: columns, rowCount: count)
+                var staged = DeltaMergeStagedSource(relation: relation, file: owned, columns: columns, rowCount: count)
                 try Self.mergeKeyPredicate(keys, source: &staged, relation: relation, target: target, on: connection)
                 return staged
             }
         } catch {
-            try? FileManager.default.removeItem(atPath: file)
+            if let owned { try? FileManager.default.removeItem(atPath: owned) }
             throw error
         }
     }
