@@ -591,60 +591,21 @@ def section_markdown(results: dict, others: list[dict] | None = None) -> str:
             parts.append(f"| {run['machine']['date']} (`{run['machine']['commit']}`) | "
                          f"{run['loadavg_1min']['start']}/{run['loadavg_1min']['end']} | " + " | ".join(cells) + " |")
         parts.append("")
-    parts += [PROFILE_NOTES]
     parts += ["Re-run with `make bench-delta-write`; raw timings are saved under `bench/results/` (not committed).", ""]
     return "\n".join(parts)
 
 
-PROFILE_NOTES = """\
-### Where the time goes
-
-SwiftLake beats delta-rs on **delete** only; every other case is slower.
-Both runs kept here were on a machine shared with other work (the first at
-load 5–13, where every number was 2–4× higher on both sides), so the ratios
-move by ±30% between runs. Profiled with `perf` on the server and by
-replaying the server's SQL step by step in DuckDB 2.0.0 (same engine, 2
-threads) on the 10M-row table. Where the server was
-profiled (OPTIMIZE, MERGE) the Swift code itself is under 1% of the samples:
-the time is DuckDB's, so the fixes are in the SQL SwiftLake sends.
-
-- **Statistics of written files** (fixed, `dcce529`): they were one more
-  read of every written row (an aggregate over the new files, 0.5–0.9 s per
-  10M rows); they now come from the files' Parquet footers.
-- **Delete** (faster): a count of matching rows per file (reads `id` only),
-  then one parallel DuckDB `COPY` of the other rows.
-- **Update** (slower, 1.05× by minimums): after the same count, `deltaUpdate`
-  materializes every row of the touched files into a temporary table (all
-  10M here) before the `COPY`, so that the NOT NULL and CHECK checks can read
-  it. The table has neither, so the rows could go straight from the scan into
-  the `COPY`, as delete does: replayed on a quiet machine, staging + `COPY`
-  takes 0.95 s and the direct `COPY` 0.70 s.
-- **MERGE** (slower): at `dcce529` the pairing join is written
-  `JOIN src ON coalesce((on), false)`, which DuckDB runs as a blockwise
-  nested-loop join (10M × 1.1M comparisons; the first upsert was stopped
-  after 7 minutes). The run above uses the one-line fix `JOIN src ON (on)`
-  (the same rows: an inner join drops NULL conditions anyway), a hash join.
-  What is left, for the 1% + 10% upsert (seconds, replayed in DuckDB at load ~8):
-  materializing every candidate target row with a row number (`tgt`, 4.1),
-  the per-row clause table (`act`, 2.4), the output rows (`out`, 6.9) and the
-  `COPY` (1.8); the join itself takes 0.1. A prototype that keys target rows
-  by (`file_index`, `file_row_number`) instead, pairs them straight from the
-  scan (0.2 s) and writes in one `COPY` the unmatched rows of the touched
-  files (`ANTI JOIN`) plus the updated and inserted ones (3.4 s) does the
-  same merge in about 4 s instead of 16. Insert-only merges skip every
-  target file on both sides (the new keys lie outside every file's id
-  range); SwiftLake stages the source as Parquet and reads it back.
-- **OPTIMIZE** (slower): two thirds of the server's samples are DuckDB's
-  Snappy decompression and compression and the Parquet writer's
-  dictionaries, as expected, but 7% hash the `filename` column, because each
-  bin is read from a view over all 1,000 candidate files filtered by
-  `filename IN (…)`; reading each bin's files alone makes a bin's `COPY`
-  0.6 s instead of 0.96 s in DuckDB.
-"""
+# The analysis under this heading is prose written by hand in docs/BENCHMARKS.md: a re-run
+# keeps it (see write_section) and replaces only the measurements.
+ANALYSIS_HEADING = "### Where the time goes"
 
 
 def write_section(path: Path, text: str) -> None:
-    """Replaces this program's section of `path` (or appends it); leaves the rest as it is."""
+    """Replaces this program's section of `path` (or appends it); leaves the rest as it is.
+
+    The hand-written analysis of the old section (from ANALYSIS_HEADING to the "Re-run" line)
+    is kept, placed before the new section's "Re-run" line: update it by hand when the
+    numbers change what it says."""
     old = path.read_text() if path.exists() else "# Benchmarks\n"
     lines = old.split("\n")
     start = next((i for i, l in enumerate(lines) if l.strip() == SECTION), None)
@@ -652,6 +613,14 @@ def write_section(path: Path, text: str) -> None:
         new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
     else:
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        section = lines[start:end]
+        heading = next((i for i, l in enumerate(section) if l.strip() == ANALYSIS_HEADING), None)
+        if heading is not None:
+            stop = next((i for i in range(heading, len(section)) if section[i].startswith("Re-run with")), len(section))
+            analysis = "\n".join(section[heading:stop]).strip("\n")
+            new_lines = text.rstrip("\n").split("\n")
+            rerun = next((i for i, l in enumerate(new_lines) if l.startswith("Re-run with")), len(new_lines))
+            text = "\n".join(new_lines[:rerun]).rstrip("\n") + "\n\n" + analysis + "\n\n" + "\n".join(new_lines[rerun:])
         before = "\n".join(lines[:start]).rstrip("\n")
         after = "\n".join(lines[end:]).strip("\n")
         new = before + "\n\n" + text.rstrip("\n") + "\n" + ("\n" + after + "\n" if after else "")
