@@ -31,16 +31,7 @@ extension Lakehouse {
     public func deltaMerge(_ request: DeltaMergeRequest, progress: ProgressHandler? = nil) async throws -> DeltaMergeResult {
         if let result = try await deltaMergeOnSpark(request, progress: progress) { return result }
         let started = ContinuousClock.now
-        let sourceAlias = request.sourceAlias ?? "s", targetAlias = request.targetAlias ?? "t"
-        for alias in [sourceAlias, targetAlias] where alias.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) == nil {
-            throw SwiftLakeError.invalid("invalid_alias", "The alias '\(alias)' must be a plain SQL name (letters, digits, _).")
-        }
-        guard sourceAlias.lowercased() != targetAlias.lowercased() else {
-            throw SwiftLakeError.invalid("invalid_alias", "'source_alias' and 'target_alias' must differ; both are '\(sourceAlias)'.")
-        }
-        guard !request.on.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw SwiftLakeError.invalid("missing_on", "Give the join condition in 'on', e.g. \"\(targetAlias).id = \(sourceAlias).id\".")
-        }
+        let (sourceAlias, targetAlias) = try request.checkedAliases()
         let table = try deltaWriteTable(request.path, create: false)
         guard let snapshot = try await latestSnapshotIfExists(table) else {
             throw SwiftLakeError.notFound("delta_not_found", "No Delta table at '\(request.path)' (no _delta_log). Check the path.")
