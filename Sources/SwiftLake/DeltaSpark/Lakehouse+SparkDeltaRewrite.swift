@@ -69,21 +69,8 @@ extension Lakehouse {
         defer { lease?.release() }
         let plan = try rewrite(scan, snapshot)
 
-        // Rows and matching rows per file, as Spark names the files.
         let file = SparkDeltaScan.fileColumn
-        let counts = try await spark.collect(
-            "WITH t AS (\n\(scan.table)\n)\nSELECT \(file), count(*), count_if(coalesce((\(predicate)), false)) FROM t GROUP BY \(file)",
-            sources: scan.sources)
-        var byPath: [String: AddFile] = [:]
-        for add in candidates { if let path = scan.filePaths[add.path] { byPath[path] = add } }
-        var touched: [(add: AddFile, sparkPath: String, total: Int64, matched: Int64)] = []
-        for row in counts where row.count == 3 {
-            guard case .varchar(let sparkPath) = row[0], let add = byPath[SparkDeltaScan.sparkFilePath(sparkPath)] else {
-                throw SwiftLakeError(.internal, code: "spark_file_unknown", "Spark read rows from a file SwiftLake did not give it: \(row[0]).")
-            }
-            let (total, matched) = (Int64(row[1].intValue), Int64(row[2].intValue))
-            if matched > 0 { touched.append((add, sparkPath, total, matched)) }
-        }
+        let touched = try await sparkMatchingFiles(scan, of: candidates, predicate: predicate, spark: spark)
         guard !touched.isEmpty else {
             result.elapsedMs = (ContinuousClock.now - started).milliseconds
             return result
@@ -113,5 +100,26 @@ extension Lakehouse {
         }
         if operation == "DELETE" { result.rowsDeleted = changed } else { result.rowsUpdated = changed }
         return result
+    }
+
+    /// The files of `scan` (over `candidates`) with rows `predicate` matches, with their row
+    /// counts and the path Spark reads each by; one Spark query counts them all.
+    func sparkMatchingFiles(_ scan: SparkDeltaScan, of candidates: [AddFile], predicate: String,
+                            spark: SparkEngine) async throws -> [(add: AddFile, sparkPath: String, total: Int64, matched: Int64)] {
+        let file = SparkDeltaScan.fileColumn
+        let counts = try await spark.collect(
+            "WITH t AS (\n\(scan.table)\n)\nSELECT \(file), count(*), count_if(coalesce((\(predicate)), false)) FROM t GROUP BY \(file)",
+            sources: scan.sources)
+        var byPath: [String: AddFile] = [:]
+        for add in candidates { if let path = scan.filePaths[add.path] { byPath[path] = add } }
+        var matching: [(add: AddFile, sparkPath: String, total: Int64, matched: Int64)] = []
+        for row in counts where row.count == 3 {
+            guard case .varchar(let sparkPath) = row[0], let add = byPath[SparkDeltaScan.sparkFilePath(sparkPath)] else {
+                throw SwiftLakeError(.internal, code: "spark_file_unknown", "Spark read rows from a file SwiftLake did not give it: \(row[0]).")
+            }
+            let (total, matched) = (Int64(row[1].intValue), Int64(row[2].intValue))
+            if matched > 0 { matching.append((add, sparkPath, total, matched)) }
+        }
+        return matching.sorted { $0.sparkPath < $1.sparkPath }
     }
 }

@@ -38,22 +38,12 @@ extension Lakehouse {
         let (scan, lease) = try await sparkDeltaScan(snapshot, files: candidates, withFileColumn: true)
         defer { lease?.release() }
         let file = SparkDeltaScan.fileColumn
-        let counts = try await spark.collect(
-            "WITH t AS (\n\(scan.table)\n)\nSELECT \(file), count(*), count_if(coalesce((\(predicate)), false)) FROM t GROUP BY \(file)",
-            sources: scan.sources)
-        var byPath: [String: AddFile] = [:]
-        for add in candidates { if let path = scan.filePaths[add.path] { byPath[path] = add } }
         var partial: [String] = []
-        for row in counts where row.count == 3 {
-            guard case .varchar(let sparkPath) = row[0], let add = byPath[SparkDeltaScan.sparkFilePath(sparkPath)] else {
-                throw SwiftLakeError(.internal, code: "spark_file_unknown", "Spark read rows from a file SwiftLake did not give it: \(row[0]).")
-            }
-            let (total, matched) = (Int64(row[1].intValue), Int64(row[2].intValue))
-            guard matched > 0 else { continue }
-            replaced.removed.append(add)
-            replaced.deletedRows += matched
-            replaced.copiedRows += total - matched
-            if matched < total { partial.append(sparkPath) }
+        for match in try await sparkMatchingFiles(scan, of: candidates, predicate: predicate, spark: spark) {
+            replaced.removed.append(match.add)
+            replaced.deletedRows += match.matched
+            replaced.copiedRows += match.total - match.matched
+            if match.matched < match.total { partial.append(match.sparkPath) }
         }
         guard !partial.isEmpty else { return replaced }
         let columns = schema.fields.map { field -> String in
