@@ -24,23 +24,12 @@ extension Lakehouse {
         }
         let dedupeOn = request.dedupeOn ?? []
         let orderBy = request.orderBy ?? []
-        let partitionBy = request.partitionBy ?? []
 
         let outcome: (read: Int, written: Int, columns: [ResultColumn])
         let bytesWritten: Int
         do {
             outcome = try await duckdb.withConnection(parquetFiles: files, progress: progress) { connection in
-                try self.defineTable(files, on: connection)
-                let columns = try Self.describe("SELECT * FROM t", on: connection)
-                let names = Set(columns.map(\.name))
-                for key in dedupeOn + partitionBy where !names.contains(key) {
-                    throw SwiftLakeError.invalid("unknown_column", "Column '\(key)' is not in the inputs. Their columns: \(columns.map(\.name).joined(separator: ", ")).")
-                }
-                for key in orderBy {
-                    try ReadOnlyStatement.validateExpression(key.replacingOccurrences(of: #"\s+(?i:asc|desc)(\s+nulls\s+(first|last))?\s*$"#, with: "", options: .regularExpression),
-                                                             over: "t", on: connection, field: "order_by")
-                }
-                let read = try connection.query("SELECT coalesce(sum(num_rows), 0)::BIGINT FROM parquet_file_metadata(\(SQL.list(files)))").rows()[0][0].intValue
+                let (columns, read) = try self.checkMergeInputs(files, request: request, on: connection)
                 let select = Self.mergeSelect(files: files, dedupeOn: dedupeOn, orderBy: orderBy)
                 let copied = try connection.query("COPY (\(select)) TO \(SQL.literal(target.stagingPath)) \(options.copyOptions)").rows()
                 let written = copied.first?.first?.intValue ?? 0
@@ -55,6 +44,24 @@ extension Lakehouse {
             output: target.reportedPath, filesMerged: files.count, rowsRead: outcome.read, rowsWritten: outcome.written,
             duplicatesRemoved: dedupeOn.isEmpty ? 0 : outcome.read - outcome.written, columns: outcome.columns,
             bytesWritten: bytesWritten, engine: DuckDBEngine.name, elapsedMs: (ContinuousClock.now - started).milliseconds)
+    }
+
+    /// Defines `t` over `files` and checks the request's columns against the inputs' (as
+    /// every merge does first, on either engine): `dedupe_on` and `partition_by` name input
+    /// columns, `order_by` keys are expressions over `t`. Returns the inputs' columns and rows.
+    func checkMergeInputs(_ files: [String], request: ParquetMergeRequest, on connection: Connection) throws -> (columns: [ResultColumn], rows: Int) {
+        try defineTable(files, on: connection)
+        let columns = try Self.describe("SELECT * FROM t", on: connection)
+        let names = Set(columns.map(\.name))
+        for key in (request.dedupeOn ?? []) + (request.partitionBy ?? []) where !names.contains(key) {
+            throw SwiftLakeError.invalid("unknown_column", "Column '\(key)' is not in the inputs. Their columns: \(columns.map(\.name).joined(separator: ", ")).")
+        }
+        for key in request.orderBy ?? [] {
+            try ReadOnlyStatement.validateExpression(key.replacingOccurrences(of: #"\s+(?i:asc|desc)(\s+nulls\s+(first|last))?\s*$"#, with: "", options: .regularExpression),
+                                                     over: "t", on: connection, field: "order_by")
+        }
+        let rows = try connection.query("SELECT coalesce(sum(num_rows), 0)::BIGINT FROM parquet_file_metadata(\(SQL.list(files)))").rows()[0][0].intValue
+        return (columns, rows)
     }
 
     /// The query producing the merged rows.

@@ -84,17 +84,7 @@ extension Lakehouse {
         let partitionBy = request.partitionBy ?? []
         do {
             let (columns, expected, read) = try await duckdb.withConnection(parquetFiles: files) { connection in
-                try self.defineTable(files, on: connection)
-                let columns = try Self.describe("SELECT * FROM t", on: connection)
-                let names = Set(columns.map(\.name))
-                for key in dedupeOn + partitionBy where !names.contains(key) {
-                    throw SwiftLakeError.invalid("unknown_column", "Column '\(key)' is not in the inputs. Their columns: \(columns.map(\.name).joined(separator: ", ")).")
-                }
-                for key in orderBy {
-                    try ReadOnlyStatement.validateExpression(key.replacingOccurrences(of: #"\s+(?i:asc|desc)(\s+nulls\s+(first|last))?\s*$"#, with: "", options: .regularExpression),
-                                                             over: "t", on: connection, field: "order_by")
-                }
-                let read = try connection.query("SELECT coalesce(sum(num_rows), 0)::BIGINT FROM parquet_file_metadata(\(SQL.list(files)))").rows()[0][0].intValue
+                let (columns, read) = try self.checkMergeInputs(files, request: request, on: connection)
                 let expected = try Self.describe(Self.mergeSelect(files: files, dedupeOn: dedupeOn, orderBy: orderBy), on: connection)
                 return (columns, expected, read)
             }
