@@ -20,16 +20,7 @@ import Testing
     /// A server over `roots` with Spark at `remote`, `auto` choosing Spark above `threshold` bytes.
     static func withServer<T: Sendable>(roots: [String], remote: String, threshold: Int64? = nil,
                                         _ test: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        var configuration = LakehouseConfiguration(roots: roots)
-        configuration.sparkRemote = remote
-        if let threshold { configuration.sparkThresholdBytes = threshold }
-        let lakehouse = try Lakehouse(configuration: configuration)
-        var logger = Logger(label: "spark-engine-parquet-route-tests")
-        logger.logLevel = .warning
-        let app = try buildApplication(lakehouse: lakehouse, options: testOptions(), logger: logger)
-        let result = try await app.test(.router) { client in try await test(client) }
-        await lakehouse.spark?.close()
-        return result
+        try await SparkEngineRouteTests.withSparkServer(roots: roots, remote: remote, threshold: threshold, test)
     }
 
     /// A fresh directory with the awkward data, or nil when Python's duckdb is missing.

@@ -51,7 +51,7 @@ struct SparkParquetOutput {
     }
 
     /// Has Spark write the rows of `query` (over `sources`; it must end in one partition, see
-    /// ``SparkEngine/writeParquet(_:sources:to:compression:)``) with `compression`, checks the
+    /// ``SparkEngine/writeParquet(_:sources:to:partitionBy:compression:)``) with `compression`, checks the
     /// file's columns against `expected` (when given) and moves it to the staging path.
     /// Returns its columns and row count (from its footer).
     ///

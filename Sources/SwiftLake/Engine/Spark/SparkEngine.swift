@@ -154,13 +154,19 @@ public final class SparkEngine: Sendable {
         try await mappingErrors { try await client.schema(of: query, sources: sources) }
     }
 
-    /// Writes the rows of `query` over `sources` as Snappy Parquet files into `directory`
-    /// (which must not exist yet), in Hive directories of `partitionBy`, and waits for the
-    /// write to finish.
-    func writeParquet(_ query: String, sources: [SparkFileSource], to directory: String, partitionBy: [String]) async throws {
+    /// Writes the rows of `query` over `sources` as Parquet files with `compression` (a Spark
+    /// codec name: `snappy`, `zstd`, `gzip`, `lz4_raw`, `uncompressed`) into `directory` (which
+    /// must not exist yet), in Hive directories of `partitionBy`, and waits for the write to
+    /// finish.
+    ///
+    /// How many files Spark writes is the query's business: one file needs a query that ends
+    /// in a single partition (the `/*+ COALESCE(1) */` hint). Spark's `_SUCCESS` and `.crc`
+    /// files land beside the data files.
+    func writeParquet(_ query: String, sources: [SparkFileSource], to directory: String, partitionBy: [String] = [],
+                      compression: String = "snappy") async throws {
         try await mappingErrors {
             try await client.write(query, sources: sources, to: directory, format: "parquet", partitionBy: partitionBy,
-                                   mode: .errorIfExists, options: ["compression": "snappy"], tags: ["swiftlake"])
+                                   mode: .errorIfExists, options: ["compression": compression], tags: ["swiftlake"])
         }
     }
 
