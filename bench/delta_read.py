@@ -56,6 +56,7 @@ Usage (from the repository root; `make bench-delta` builds and runs it):
 
 from __future__ import annotations
 
+import bench_docs
 import argparse
 import datetime as dt
 import http.client
@@ -709,84 +710,9 @@ run. Every number is a ratio SwiftLake/delta-rs: below 1 SwiftLake is faster.
 """
 
 
-PROFILE_NOTES = """\
-### Where SwiftLake is slower, and why
-
-The first run (`3c9e25c`) had the latest snapshot at 3.1× and all rows as
-Arrow at 18×. Profiling (`perf`) found these causes, fixed since:
-- `LocalStore.list` stat()ed every log entry before applying `startAfter`
-  (`e595ba8`: names are filtered first; `readdir`'s `d_type` tells files from
-  directories); it also made two `String`s per skipped entry (`4c00483`: the
-  prefix and `startAfter` are decided on the entry's name bytes; listing after
-  the hint 6.7 → 3.4 ms);
-- checkpoint rows went through a `[String: JSONValue]` tree per row, and
-  replay sorted `String`s (`7668620`: `add` columns decode straight into
-  `AddFile`, replay sorts indexes; `9dc6a9f`: `add` fields read from DuckDB's
-  vectors, other actions decoded only for their rows);
-- a snapshot that ends at its checkpoint copied every `AddFile` five times
-  (wrapped in `Action`; the array regrown to its exact size for every
-  2,048-row chunk; hashed into the replay dictionary; copied out; gathered in
-  order), and the copies page-faulted fresh memory (`4c00483`: the reader hands
-  the `add`s over apart, and with no commit after the checkpoint they are the
-  active files as they are, sorted in place along the sort permutation;
-  replay 11.3 → 5.4 ms; a checkpoint that adds a file twice or removes one it
-  adds still goes through replay in file order);
-- a full listing of the log (any version older than the newest checkpoint)
-  sorted its 10,200 paths with the generic `UTF8View` comparison, split each
-  whole path to classify its name, and resolved the full path for every
-  `stat` (`2767472`: `memcmp`, names classified on their bytes, `fstatat` on
-  the open directory; version 5,000's listing 70 → 30 ms);
-- a warm REST read of the latest version re-listed the whole log (`b574aa8`:
-  the snapshot cache refreshes incrementally, listing only the entries after
-  its newest snapshot);
-- Arrow output re-encoded a Swift `Value` per cell (`8ebe79f`: DuckDB vectors
-  are copied into Arrow buffers), the response task hopped to the engine
-  thread once per 2,048-row batch (`6cedb8b`: once per 32K rows), and the
-  stream was one record batch per 2,048-row chunk (4,890 for 10M rows), each
-  built in an array and copied four more times on its way out (`622ac51`:
-  128K-row record batches, 78 in all, laid out first and written once from
-  DuckDB's vectors into the buffer that is sent, the next rows fetched while
-  one is sent; server CPU for the 10M-row read 784 → 618 ms). The bench
-  client now decodes the stream as it arrives, as a streaming client does,
-  instead of after buffering 376 MB (client CPU about 360 → 200 ms).
-
-This round was measured while other builds and benchmarks ran (load average
-3.5–6.5 on 2 cores), so single runs swing: the latest snapshot measured
-1.06×, 0.99×, 1.48× and 1.03× in four runs, REST Arrow 1.04× to 1.61×, and
-delta-rs's own time for version 5,000 ranged from 59 to 108 ms. The tables
-are from the run at `2767472`; the three earlier runs in the summary predate
-it (their old-version rows list the log the slower way), and the 04:19 UTC
-run's in-process Arrow row (2.30×) predates `0d6c736`, which makes that path
-fetch the next rows while it writes a batch, as the server does. Not every
-row is below 1× yet: the latest snapshot is at parity within the noise, and
-both Arrow rows are above. What is left, from the tables above (rerun on a quiet machine):
-- **Latest snapshot**: reading the 10,002-row checkpoint through DuckDB is now
-  most of SwiftLake's time (a streamed query: DuckDB copies each chunk into
-  its result buffer, and the `add` struct's fields are projected in SQL). Not
-  applicable here: skipping `stats_parsed` (delta-rs writes only the `stats`
-  JSON string, so the bench checkpoint has no `stats_parsed`). Not tried:
-  fewer DuckDB threads for this scan (the setting is per database, not per
-  query).
-- **Old versions**: both readers list the whole log (the hint points at the
-  newest checkpoint); SwiftLake's listing is still one `stat` per entry
-  (about 10,200), most of its time and the part that suffers most on a busy
-  machine; a listing that returned names only, stat-ing just the segment's
-  files, would remove it (it needs a names-only listing in `ObjectStore`).
-- **All rows as Arrow (REST)**: from 3.4× to about 1.0–1.2×. SwiftLake sends
-  376 MB over loopback HTTP and a second process (pyarrow) reads it, on the
-  same two cores as the server's DuckDB scan; delta-rs builds its table
-  in-process.
-- **All rows as Arrow, in-process** (the like-for-like row): about 1.1–1.5×.
-  The cost is DuckDB's Parquet scan (snappy decompression is the largest
-  single item in `perf`), DuckDB copying every chunk into its streamed
-  result's buffer (the C API hands rows out only through a streamed or
-  materialized result), and copying the vectors into Arrow buffers, each
-  record batch in fresh memory that the kernel zero-fills page by page.
-  Handing DuckDB's own Arrow export (`duckdb_result_arrow_array`) the work, or
-  reusing record-batch memory, are the next things to measure.
-- **The aggregate** is a parallel Parquet scan on both sides (DuckDB vs
-  DataFusion).
-"""
+# The analysis under this heading is prose written by hand in docs/BENCHMARKS.md: a re-run
+# keeps it (bench_docs.write_section) and replaces only the measurements.
+ANALYSIS_HEADING = "### Where SwiftLake is slower, and why"
 
 
 def short_label(label: str) -> str:
@@ -850,25 +776,13 @@ def section_markdown(results: dict, others: list[dict] | None = None) -> str:
         parts += [extra]
     if others:
         parts += [other_runs_table(results, others)]
-    parts += [PROFILE_NOTES]
     parts += ["Re-run with `make bench-delta`; raw timings are saved under `bench/results/` (not committed).", ""]
     return "\n".join(parts)
 
 
 def write_section(path: Path, text: str) -> None:
-    """Replaces this program's section of `path` (or appends it); leaves the rest as it is."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    lines = old.split("\n")
-    start = next((i for i, l in enumerate(lines) if l.strip() == SECTION), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        before = "\n".join(lines[:start]).rstrip("\n")
-        after = "\n".join(lines[end:]).strip("\n")
-        new = before + "\n\n" + text.rstrip("\n") + "\n" + ("\n" + after + "\n" if after else "")
-    path.write_text(new)
-    log(f"wrote the section '{SECTION[3:]}' of {path}")
+    """Replaces this program's section of `path`, keeping its hand-written analysis."""
+    bench_docs.write_section(path, SECTION, text, analysis_heading=ANALYSIS_HEADING, log=log)
 
 
 # --------------------------------------------------------------------------

@@ -56,6 +56,7 @@ Usage (from the repository root; `make bench-delta-write` builds and runs it):
 
 from __future__ import annotations
 
+import bench_docs
 import argparse
 import datetime as dt
 import http.client
@@ -596,36 +597,13 @@ def section_markdown(results: dict, others: list[dict] | None = None) -> str:
 
 
 # The analysis under this heading is prose written by hand in docs/BENCHMARKS.md: a re-run
-# keeps it (see write_section) and replaces only the measurements.
+# keeps it (bench_docs.write_section) and replaces only the measurements.
 ANALYSIS_HEADING = "### Where the time goes"
 
 
 def write_section(path: Path, text: str) -> None:
-    """Replaces this program's section of `path` (or appends it); leaves the rest as it is.
-
-    The hand-written analysis of the old section (from ANALYSIS_HEADING to the "Re-run" line)
-    is kept, placed before the new section's "Re-run" line: update it by hand when the
-    numbers change what it says."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    lines = old.split("\n")
-    start = next((i for i, l in enumerate(lines) if l.strip() == SECTION), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        section = lines[start:end]
-        heading = next((i for i, l in enumerate(section) if l.strip() == ANALYSIS_HEADING), None)
-        if heading is not None:
-            stop = next((i for i in range(heading, len(section)) if section[i].startswith("Re-run with")), len(section))
-            analysis = "\n".join(section[heading:stop]).strip("\n")
-            new_lines = text.rstrip("\n").split("\n")
-            rerun = next((i for i, l in enumerate(new_lines) if l.startswith("Re-run with")), len(new_lines))
-            text = "\n".join(new_lines[:rerun]).rstrip("\n") + "\n\n" + analysis + "\n\n" + "\n".join(new_lines[rerun:])
-        before = "\n".join(lines[:start]).rstrip("\n")
-        after = "\n".join(lines[end:]).strip("\n")
-        new = before + "\n\n" + text.rstrip("\n") + "\n" + ("\n" + after + "\n" if after else "")
-    path.write_text(new)
-    log(f"wrote the section '{SECTION[3:]}' of {path}")
+    """Replaces this program's section of `path`, keeping its hand-written analysis."""
+    bench_docs.write_section(path, SECTION, text, analysis_heading=ANALYSIS_HEADING, log=log)
 
 
 # --------------------------------------------------------------------------

@@ -45,6 +45,7 @@ Usage (from the repository root; `make bench-spark` builds and runs it):
 
 from __future__ import annotations
 
+import bench_docs
 import argparse
 import datetime as dt
 import json
@@ -346,43 +347,9 @@ Every number is a ratio Swift/PySpark: below 1 ours is faster.
   same 2 cores as the server (Spark's JVM).
 """
 
-PROFILE_NOTES = """### Where the time goes
-
-- **Against the target (within 1.1× of PySpark, or faster)**: in the three runs with the rotated
-  order every ratio of medians is between 0.83× and 1.04× (transfer 0.83–0.96×, `SELECT 1`
-  0.87–0.99×, small aggregate 0.96–1.04×). Of the six runs kept, one is above 1.1×: the
-  transfer at 1.12× (0.93× by minimums), in a run with the older order, started at load 15. Our client
-  uses about 0.55× of PySpark's CPU for the transfer and 0.35× for the small queries.
-- **The server's time is nearly all of it.** Per query, our client process spends 40–50 ms of
-  CPU on the 1M rows (PySpark's 65–80 ms) and 1.4–1.8 ms on a small query (PySpark's 4–5.5 ms);
-  the rest of the wall-clock time is Spark's: parsing and planning, running the job (the small
-  aggregate is a two-stage job with a shuffle, about 100 ms here), producing and sending 100
-  Arrow batches (about 45 MB) for the 1M rows. So the wall-clock ratios sit near 1 and move with
-  the machine's load: every run kept here was measured at load averages of 8–15 on 2 cores
-  (other engineers' builds and tests). An A/A check, the same Swift binary against itself
-  interleaved on one server, gave paired ratios of 0.94 (`SELECT 1`, 100 rounds) and 1.00
-  (transfer, 20 rounds): differences of about ±6% between single runs are noise on this machine.
-- **The three oldest runs** (the last three rows of the table; dates are when a run ended)
-  interleaved with the order reversed every round (Swift, PySpark,
-  `toArrow()`; then `toArrow()`, PySpark, Swift), which always put PySpark's `to_table` in the
-  middle and ran each of the other two twice in a row; the transfer's ratio of medians ranged
-  0.88–1.12× over those three (0.81–0.93× by minimums). The order now rotates every round.
-- **perf** of `swiftlake-spark-bench` over 12 transfers (999 Hz, about 60 ms of CPU per
-  transfer): 46% of the samples in the kernel (socket reads, page faults of fresh buffers), 15%
-  `memmove` (swift-nio's `ByteBuffer` writes while HTTP/2 frames are decoded and gRPC messages
-  reassembled, the copy of each `arrow_batch`'s `Data` into a `[UInt8]` before decoding, the
-  column copies into Swift arrays), `swift_retain`/`release` 8%, the Arrow decoding itself
-  (`RecordBatchBodyReader`) about 3%.
-- **Tried, no effect**: HTTP/2 frames of up to 1 MiB (instead of 16 KiB) and a 32 MiB flow-control
-  window in `SparkConnectClient`: an interleaved A/B over 20 transfers gave a paired ratio of
-  0.99 and the same CPU, so it was not kept.
-- **Not changed**: the client is not where the time goes, so `Sources/SparkConnect` is as it was
-  for this bench. Left for the client's CPU, should it ever matter: decoding each `arrow_batch`
-  straight from the message's bytes instead of copying them into a `[UInt8]` first (about 5% of
-  its samples), and a bounded stream buffer (see the module's README).
-- PySpark's public `spark.sql(q).toArrow()` costs 15–20 ms more per small query than the single
-  `ExecutePlan` both clients send in the main rows: its two extra calls.
-"""
+# The analysis under this heading is prose written by hand in docs/BENCHMARKS.md: a re-run
+# keeps it (bench_docs.write_section) and replaces only the measurements.
+ANALYSIS_HEADING = "### Where the time goes"
 
 
 def results_table(results: dict) -> str:
@@ -469,25 +436,13 @@ def section_markdown(results: dict, others: list[dict] | None = None) -> str:
             parts += [extra]
     if others:
         parts += [other_runs_table(results, others)]
-    parts += [PROFILE_NOTES]
     parts += ["Re-run with `make bench-spark`; raw timings are saved under `bench/results/` (not committed).", ""]
     return "\n".join(parts)
 
 
 def write_section(path: Path, text: str) -> None:
-    """Replaces this program's section of `path` (or appends it); leaves the rest as it is."""
-    old = path.read_text() if path.exists() else "# Benchmarks\n"
-    lines = old.split("\n")
-    start = next((i for i, l in enumerate(lines) if l.strip() == SECTION), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        before = "\n".join(lines[:start]).rstrip("\n")
-        after = "\n".join(lines[end:]).strip("\n")
-        new = before + "\n\n" + text.rstrip("\n") + "\n" + ("\n" + after + "\n" if after else "")
-    path.write_text(new)
-    log(f"wrote the section '{SECTION[3:]}' of {path}")
+    """Replaces this program's section of `path`, keeping its hand-written analysis."""
+    bench_docs.write_section(path, SECTION, text, analysis_heading=ANALYSIS_HEADING, log=log)
 
 
 # --------------------------------------------------------------------------
