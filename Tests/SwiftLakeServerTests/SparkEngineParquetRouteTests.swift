@@ -325,8 +325,8 @@ import Testing
             let refused: [(String, [String: Any])] = [
                 ("/api/parquet/modify", ["path": north, "output": "x.parquet", "delete_where": "id > 3", "row_group_size": 5]),
                 ("/api/parquet/modify", ["path": north, "output": "x.parquet", "delete_where": "id > 3", "compression": "brotli"]),
-                // DECIMAL(12,3) × INTEGER is DECIMAL(18,3) in DuckDB, DECIMAL(23,3) in Spark.
-                ("/api/parquet/modify", ["path": north, "output": "x.parquet", "add_columns": ["total": "price * id"]]),
+                // DECIMAL(12,3) / INTEGER is a DOUBLE in DuckDB, a DECIMAL in Spark.
+                ("/api/parquet/modify", ["path": north, "output": "x.parquet", "add_columns": ["third": "price / 3"]]),
                 // A decimal to an integer: DuckDB rounds, Spark truncates.
                 ("/api/parquet/modify", ["path": north, "output": "x.parquet", "updates": ["id": "price"]]),
                 // A DuckDB-only function.
@@ -348,6 +348,12 @@ import Testing
             // The explicit cast makes both engines agree, so Spark runs it.
             try await Self.expectSameOutput(client, "/api/parquet/modify", [
                 "path": north, "output": "total.parquet", "add_columns": ["total": "CAST(price * id AS DECIMAL(18,3))"]], directory: directory)
+            // DECIMAL(12,3) × INTEGER is DECIMAL(18,3) in DuckDB, DECIMAL(23,3) in Spark: the same
+            // scale, so Spark's values are cast to DuckDB's type and the files agree.
+            let product = try await Self.expectSameOutput(client, "/api/parquet/modify", [
+                "path": north, "output": "product.parquet", "add_columns": ["total": "price * id"]], directory: directory)
+            let types = (product?.answer["columns"] as? [[String: Any]])?.compactMap { $0["name"] as? String == "total" ? $0["type"] as? String : nil }
+            #expect(types == ["DECIMAL(18,3)"], "\(product?.answer ?? [:])")
         }
     }
 

@@ -11,8 +11,9 @@ import SparkConnect
 /// Spark runs it only where it gives the same output, else refuses with 422
 /// `engine_unsupported` (see ``SparkTypeAgreement``): an input column Spark types
 /// differently (e.g. unsigned integers, `UUID`, `HUGEINT`), an output column whose type
-/// would differ (an `add_columns` expression such as `price * quantity` is `DECIMAL(18,2)` in
-/// DuckDB and `DECIMAL(21,2)` in Spark: CAST it to run on both), an update cast the engines
+/// would differ (an `add_columns` expression such as `price / 3` is a `DOUBLE` in DuckDB and a
+/// `DECIMAL` in Spark: CAST it to run on both; a decimal Spark types wider at DuckDB's scale,
+/// `price * quantity`, is cast to DuckDB's type), an update cast the engines
 /// do differently, SQL Spark does not accept, options Spark's writer lacks (`row_group_size`,
 /// Brotli, `partition_by`).
 ///
@@ -54,8 +55,15 @@ extension Lakehouse {
                     }
                 }
             }
-            let select = plan.sparkSelectSQL(columns: columns, types: types)
-            let outputFields = try await Self.sparkCannot("compute the output") { try await spark.schema(of: select, sources: sources).fields }
+            var select = plan.sparkSelectSQL(columns: columns, types: types)
+            var outputFields = try await Self.sparkCannot("compute the output") { try await spark.schema(of: select, sources: sources).fields }
+            // An added decimal Spark types wider than DuckDB (same scale): cast to DuckDB's type.
+            let narrowed = SparkTypeAgreement.exactDecimalNarrowings(expected, outputFields)
+                .filter { request.addColumns?[$0.key] != nil }
+            if !narrowed.isEmpty {
+                select = plan.sparkSelectSQL(columns: columns, types: types, addedCasts: narrowed)
+                outputFields = try await Self.sparkCannot("compute the output") { try await spark.schema(of: select, sources: sources).fields }
+            }
             try SparkTypeAgreement.requireSame(expected, outputFields, role: "output column", ordered: true)
 
             let tally = try await Self.sparkCannot("count the rows") { try await spark.collect(plan.sparkCountSQL(), sources: sources) }

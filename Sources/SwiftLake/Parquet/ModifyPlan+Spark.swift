@@ -25,7 +25,7 @@ extension ModifyPlan {
     /// in the file's order: a single file is read split by split in offset order, and
     /// `COALESCE(1)` concatenates the splits without a shuffle). `types` are Spark's types of
     /// the input columns, by name.
-    func sparkSelectSQL(columns: [ResultColumn], types: [String: SparkDataType]) -> String {
+    func sparkSelectSQL(columns: [ResultColumn], types: [String: SparkDataType], addedCasts: [String: String] = [:]) -> String {
         let dropped = Set(request.dropColumns ?? [])
         var items: [String] = []
         for column in columns where !dropped.contains(column.name) {
@@ -37,7 +37,8 @@ extension ModifyPlan {
             items.append("\(value) AS \(SparkSQL.identifier(request.rename?[column.name] ?? column.name))")
         }
         for (name, expression) in (request.addColumns ?? [:]).sorted(by: { $0.key < $1.key }) {
-            items.append("(\(expression)) AS \(SparkSQL.identifier(name))")
+            let value = addedCasts[name].map { "CAST((\(expression)) AS \($0))" } ?? "(\(expression))"
+            items.append("\(value) AS \(SparkSQL.identifier(name))")
         }
         return "SELECT /*+ COALESCE(1) */ \(items.joined(separator: ", ")) FROM t WHERE NOT \(deleted)"
     }

@@ -55,6 +55,22 @@ enum SparkTypeAgreement {
         }
     }
 
+    /// The output columns (by name, to Spark's DDL for DuckDB's type) that Spark computes as a
+    /// decimal of DuckDB's scale but a larger precision (`price * quantity`: `DECIMAL(21,2)`
+    /// against `DECIMAL(18,2)`). Cast to DuckDB's type they hold the same values: no digit
+    /// after the point changes, and a value too large for it fails (ANSI mode) where DuckDB's
+    /// arithmetic overflows too. `columns` and `fields` are in the same order.
+    static func exactDecimalNarrowings(_ columns: [ResultColumn], _ fields: [SparkStructField]) -> [String: String] {
+        var casts: [String: String] = [:]
+        for (column, field) in zip(columns, fields) {
+            guard case .decimal(let width, let scale)? = column.logicalType,
+                  case .decimal(let precision, let sparkScale) = field.dataType,
+                  sparkScale == scale, precision > width else { continue }
+            casts[column.name] = "DECIMAL(\(width),\(scale))"
+        }
+        return casts
+    }
+
     /// Whether `CAST(x AS to)` of a value of type `from` gives the same value in Spark (ANSI
     /// mode) as in DuckDB: identical types; integers to wider or narrower integers, decimals
     /// and floating point (an overflow fails in both); decimals to decimals (both round half
