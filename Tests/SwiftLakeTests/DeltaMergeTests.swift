@@ -165,6 +165,38 @@ struct DeltaMergeTests {
         #expect(!none.committed && none.version == result.version)
     }
 
+    @Test("new keys outside every file: no file is read, the conditional inserts come straight from the source, and a CHECK still holds")
+    func insertOnlyNewKeys() async throws {
+        let (lake, dir) = try makeWriteLake()
+        let path = dir.file("t")
+        try await Self.table(lake, path)
+        _ = try await lake.deltaAddConstraint(path: path, name: "qty_not_negative", expression: "qty >= 0")
+        let before = try await lake.deltaHistory(path: path, limit: 100).history.count
+        // A key range above every file's (ids 1–10): statistics skip both files.
+        let insert = [DeltaMergeClause(when: .notMatched, condition: "s.qty > 100", action: .insertAll)]
+        let result = try await lake.deltaMerge(DeltaMergeRequest(path: path, source: DeltaMergeSource(rows: Self.rows([(100, 1000), (101, 50), (102, 2000)])),
+            on: "t.id = s.id", clauses: insert))
+        #expect(result.filesScanned == 0 && result.filesSkipped == 2)
+        // Hand-reasoned: 100 and 102 pass the condition, 101 does not.
+        #expect(result[metric: "numTargetRowsInserted"] == 2 && result[metric: "numTargetRowsCopied"] == 0)
+        #expect(result[metric: "numTargetFilesAdded"] == 1 && result[metric: "numOutputRows"] == 2 && result[metric: "numSourceRows"] == 3)
+        let ids = try await ourRows(lake, path, columns: ["id"]).compactMap { Int($0.dropFirst("id=".count)) }.sorted()
+        #expect(ids == Array(1...10) + [100, 102])
+
+        // A row that breaks the constraint: refused, nothing committed, nothing else inserted.
+        await #expect(throws: SwiftLakeError.self) {
+            _ = try await lake.deltaMerge(DeltaMergeRequest(path: path, source: DeltaMergeSource(rows: Self.rows([(200, 500), (201, -1)])),
+                on: "t.id = s.id", clauses: [DeltaMergeClause(when: .notMatched, action: .insertAll)]))
+        }
+        #expect(try await lake.deltaHistory(path: path, limit: 100).history.count == before + 1)
+        #expect(try await ourRows(lake, path, columns: ["id"]).count == 12)
+
+        // Nothing passes the condition: nothing committed.
+        let none = try await lake.deltaMerge(DeltaMergeRequest(path: path, source: DeltaMergeSource(rows: Self.rows([(300, 1)])),
+            on: "t.id = s.id", clauses: insert))
+        #expect(!none.committed && none.version == result.version)
+    }
+
     @Test("a Delta table (at a version) and Parquet files reshaped by sql work as sources")
     func otherSources() async throws {
         let (lake, dir) = try makeWriteLake()

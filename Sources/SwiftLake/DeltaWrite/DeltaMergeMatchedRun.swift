@@ -38,6 +38,7 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
         let act = "__swiftlake_merge_act_\(suffix)", ins = "__swiftlake_merge_ins_\(suffix)", changed = "__swiftlake_merge_chg_\(suffix)"
         defer {
             for name in [changed, ins, act, pairs, src] { try? connection.execute("DROP TABLE IF EXISTS \(name)") }
+            try? connection.execute("DROP VIEW IF EXISTS \(changed)")
             try? connection.execute(scan.teardown())
         }
         let s = SQL.identifier(sourceAlias), t = SQL.identifier(targetAlias)
@@ -47,11 +48,12 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
         try scan.setup(on: connection)
         let staged = sourceRelation
         // No candidate file (the source's keys lie outside every file's): every source row is
-        // unmatched, so the rows to insert come straight from the staged source.
+        // unmatched, so the rows to insert come straight from the staged source, through a
+        // view (checked, then written; never copied into a table first).
         if scan.files.isEmpty {
             try validate(over: "\(scan.view) AS \(t) CROSS JOIN \(staged) AS \(s)", on: connection)
             try connection.execute("""
-                CREATE TEMP TABLE \(changed) AS SELECT \(try plan.insertSelect(clause: "\(s).\(clause)"))
+                CREATE TEMP VIEW \(changed) AS SELECT \(try plan.insertSelect(clause: "\(s).\(clause)"))
                 FROM (SELECT \(s).*, \(plan.choice(.notMatched)) AS \(clause) FROM \(staged) AS \(s)) AS \(s) WHERE \(s).\(clause) > 0
                 """)
             return try finish(changed: changed, touchedPaths: [], act: nil, matched: (0, 0), writer: writer, on: connection)
@@ -121,7 +123,11 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
         let notNull = DeltaWritePlan(schema: plan.schema, addedColumns: [], selectList: "")
         try notNull.checkNotNull(relation: changed, on: connection)
         try ConstraintCheck(configuration: writer.configuration).check(relation: changed, on: connection)
-        let changedRows = Int64(try connection.query("SELECT count(*) FROM \(changed)").rows()[0][0].intValue)
+        // Without touched files every written row is a changed one: no count needed, only
+        // whether there is a row at all.
+        let counted: Int64? = touchedPaths.isEmpty ? nil
+            : Int64(try connection.query("SELECT count(*) FROM \(changed)").rows()[0][0].intValue)
+        let anyChanged = try counted.map { $0 > 0 } ?? !connection.query("SELECT 1 FROM \(changed) LIMIT 1").rows().isEmpty
 
         var outcome = DeltaMergeRun.Outcome()
         var relation = "SELECT * FROM \(changed)"
@@ -134,8 +140,9 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
                 UNION ALL
                 """ + "\n" + relation
         }
-        outcome.adds = touchedPaths.isEmpty && changedRows == 0 ? [] : try writer.write(relation: "(\(relation))", on: connection)
+        outcome.adds = touchedPaths.isEmpty && !anyChanged ? [] : try writer.write(relation: "(\(relation))", on: connection)
         let written = outcome.adds.compactMap(\.numRecords).reduce(0, +)
+        let changedRows = counted ?? written
         let touched = Set(touchedPaths)
         outcome.touched = scan.files.filter { touched.contains($0.path) }.map(\.add)
         let inserted = changedRows - matched.updated
