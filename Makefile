@@ -64,10 +64,14 @@ run: build ## start the service on HOST:PORT (127.0.0.1:8000) over ROOT (./data,
 # 127.0.0.1 for the S3 tests (SWIFTLAKE_S3_ENDPOINT) and a Spark Connect server
 # (scripts/setup-spark.sh installs pyspark and Java 17; ~1-2 GB of memory) for the
 # Spark tests (SWIFTLAKE_SPARK_REMOTE), each in a state directory of this run's own,
-# and both are stopped however the tests end. TMPDIR is a directory of this run's
-# own too, removed at the end, so temporary tables of tests never pile up in /tmp.
+# and both are stopped however the tests end. The Spark server is configured to read
+# s3a:// from that moto_server itself (SWIFTLAKE_SPARK_S3_ENDPOINT; the S3A connector
+# comes from scripts/setup-spark-s3a.sh, cached), as a cluster configured for S3 is.
+# TMPDIR is a directory of this run's own too, removed at the end, so temporary
+# tables of tests never pile up in /tmp.
 test: deps ## build and run every test (debug); exit status is swift test's
 	@scripts/setup-spark.sh >/dev/null
+	@scripts/setup-spark-s3a.sh >/dev/null
 	@export SWIFTLAKE_TEST_FULL=1; $(SWAGGER_ENV); \
 	$(SWIFT) build --build-tests; \
 	export TMPDIR="$$(mktemp -d -t swiftlake-test-run.XXXXXX)"; \
@@ -75,15 +79,19 @@ test: deps ## build and run every test (debug); exit status is swift test's
 	export SWIFTLAKE_SPARK_DIR="$$TMPDIR/spark"; mkdir -p "$$SWIFTLAKE_SPARK_DIR"; \
 	trap 'scripts/moto-server.sh stop; scripts/spark-server.sh stop; rm -rf "$$TMPDIR"' EXIT; \
 	SWIFTLAKE_S3_ENDPOINT="$$(scripts/moto-server.sh start)"; export SWIFTLAKE_S3_ENDPOINT; \
+	export SWIFTLAKE_SPARK_S3_ENDPOINT="$$SWIFTLAKE_S3_ENDPOINT"; \
 	SWIFTLAKE_SPARK_REMOTE="$$(scripts/spark-server.sh start)"; export SWIFTLAKE_SPARK_REMOTE; \
 	$(SWIFT) test $(TEST_ARGS)
 
 # A local Spark Connect server on 127.0.0.1:SPARK_PORT (Spark's default 15002), its state
 # in $${TMPDIR:-/tmp}/swiftlake-spark-$$UID; prints the connection string (sc://…) to use.
+# S3=http://127.0.0.1:PORT (an S3 endpoint on loopback) also lets it read s3a:// from there.
 SPARK_PORT ?= 15002
-spark-up: ## start a local Spark Connect server (pyspark + Java 17) on 127.0.0.1:SPARK_PORT (15002)
+S3 ?=
+spark-up: ## start a local Spark Connect server (pyspark + Java 17) on 127.0.0.1:SPARK_PORT (15002); S3=http://… lets it read s3a://
 	@scripts/setup-spark.sh >/dev/null
-	@SWIFTLAKE_SPARK_PORT=$(SPARK_PORT) scripts/spark-server.sh start
+	@$(if $(S3),scripts/setup-spark-s3a.sh >/dev/null,true)
+	@SWIFTLAKE_SPARK_PORT=$(SPARK_PORT) SWIFTLAKE_SPARK_S3_ENDPOINT=$(S3) scripts/spark-server.sh start
 
 spark-down: ## stop the local Spark Connect server that spark-up started
 	@scripts/spark-server.sh stop

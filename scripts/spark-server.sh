@@ -15,6 +15,11 @@
 #   SWIFTLAKE_SPARK_DRIVER_MEMORY  default 1g (the whole local server runs in the driver)
 #   SWIFTLAKE_SPARK_CONF           extra server settings, "key=value" separated by spaces (e.g.
 #                                  spark.connect.execute.reattachable.senderMaxStreamSize=1m)
+#   SWIFTLAKE_SPARK_S3_ENDPOINT    an S3 endpoint (e.g. moto_server's http://127.0.0.1:PORT) for
+#                                  Spark to read s3a:// from itself: adds the S3A connector
+#                                  (scripts/setup-spark-s3a.sh) and fs.s3a settings for it, with
+#                                  path-style addressing and the keys in AWS_ACCESS_KEY_ID /
+#                                  AWS_SECRET_ACCESS_KEY (default "test", which moto accepts)
 # Tests read the connection string from SWIFTLAKE_SPARK_REMOTE:
 #
 #   export SWIFTLAKE_SPARK_REMOTE="$(scripts/spark-server.sh start)"
@@ -59,6 +64,25 @@ start() {
   local port="${SWIFTLAKE_SPARK_PORT:-$(free_port)}"
   local extra=() setting
   for setting in ${SWIFTLAKE_SPARK_CONF:-}; do extra+=(--conf "$setting"); done
+  if [[ -n "${SWIFTLAKE_SPARK_S3_ENDPOINT:-}" ]]; then
+    local jars
+    jars="$("$here/setup-spark-s3a.sh")"
+    local ssl=false
+    [[ "$SWIFTLAKE_SPARK_S3_ENDPOINT" == https://* ]] && ssl=true
+    extra+=(--jars "$jars"
+      --conf "spark.hadoop.fs.s3a.endpoint=$SWIFTLAKE_SPARK_S3_ENDPOINT"
+      --conf "spark.hadoop.fs.s3a.connection.ssl.enabled=$ssl"
+      --conf spark.hadoop.fs.s3a.path.style.access=true
+      --conf spark.hadoop.fs.s3a.aws.credentials.provider=org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider
+      --conf "spark.hadoop.fs.s3a.access.key=${AWS_ACCESS_KEY_ID:-test}"
+      --conf "spark.hadoop.fs.s3a.secret.key=${AWS_SECRET_ACCESS_KEY:-test}"
+      # hadoop-aws 3.3 reads these as plain numbers; Hadoop 3.5's defaults spell them "60s".
+      --conf spark.hadoop.fs.s3a.threads.keepalivetime=60
+      --conf spark.hadoop.fs.s3a.connection.establish.timeout=30000
+      --conf spark.hadoop.fs.s3a.connection.timeout=200000
+      --conf spark.hadoop.fs.s3a.connection.request.timeout=0
+      --conf spark.hadoop.fs.s3a.multipart.purge.age=86400)
+  fi
   local work="$STATE_DIR/work"
   mkdir -p "$work/local" "$work/logs" "$work/pids"
   # Spark writes spark-warehouse/ and metastore files in its working directory: keep them here.
