@@ -68,13 +68,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With engine auto, run requests that scan more than SIZE on Spark (default 1GB).", valueName: "SIZE"))
     var sparkThreshold: String?
 
+    @Option(help: ArgumentHelp("How Spark reads files in S3: auto (through s3a:// itself when a probe shows it reaches the bucket, else local copies), direct or staged (default auto).", valueName: "MODE"))
+    var sparkS3: String?
+
     /// What the command line gave.
     var flags: ServeSettings.Layer {
         ServeSettings.Layer(
             host: host, port: port, roots: roots.isEmpty ? nil : roots, token: token, maxRows: maxRows,
             defaultLimit: defaultLimit, queryTimeout: queryTimeout, threads: threads, memoryLimit: memoryLimit,
             maxBodySize: maxBodySize, swaggerUIDirectory: swaggerUIDirectory, logLevel: logLevel,
-            spark: spark, sparkThreshold: sparkThresholdBytes, configFile: config)
+            spark: spark, sparkThreshold: sparkThresholdBytes, sparkS3: sparkS3, configFile: config)
     }
 
     /// `--spark-threshold` in bytes (`nil` when not given or not a size; ``validate()`` says which).

@@ -17,6 +17,7 @@ extension ServeSettings.Layer {
     /// max_body_size: 10485760        # bytes
     /// spark: sc://127.0.0.1:15002    # the Spark engine's Spark Connect server
     /// spark_threshold: 1GB           # engine auto: Spark above this many bytes to scan
+    /// spark_s3: auto                 # Spark reads s3a:// itself when it can (auto), always (direct) or never (staged)
     /// ```
     ///
     /// Unknown keys are errors (a misspelt key would otherwise be silently ignored), and so
@@ -64,6 +65,7 @@ extension ServeSettings.Layer {
                     throw CLIError("'spark_threshold' in config file '\(path)'\(Self.line(of: value)) must be a size such as 1GB or 500MB (or bytes); got '\(text)'.")
                 }
                 sparkThreshold = bytes
+            case .sparkS3: sparkS3 = try field.string()
             }
         }
     }

@@ -17,13 +17,14 @@ extension ServeSettings {
         var logLevel: String?
         var spark: String?
         var sparkThreshold: Int64?
+        var sparkS3: String?
         /// Where to read the config file from (flags and environment only).
         var configFile: String?
 
         init(host: String? = nil, port: Int? = nil, roots: [String]? = nil, token: String? = nil, maxRows: Int? = nil,
              defaultLimit: Int? = nil, queryTimeout: Double? = nil, threads: Int? = nil, memoryLimit: String? = nil,
              maxBodySize: Int? = nil, swaggerUIDirectory: String? = nil, logLevel: String? = nil,
-             spark: String? = nil, sparkThreshold: Int64? = nil, configFile: String? = nil) {
+             spark: String? = nil, sparkThreshold: Int64? = nil, sparkS3: String? = nil, configFile: String? = nil) {
             self.host = host
             self.port = port
             self.roots = roots
@@ -38,6 +39,7 @@ extension ServeSettings {
             self.logLevel = logLevel
             self.spark = spark
             self.sparkThreshold = sparkThreshold
+            self.sparkS3 = sparkS3
             self.configFile = configFile
         }
 
@@ -54,6 +56,7 @@ extension ServeSettings {
             case logLevel = "log_level"
             case spark
             case sparkThreshold = "spark_threshold"
+            case sparkS3 = "spark_s3"
 
             /// `SWIFTLAKE_MAX_ROWS`.
             var environmentVariable: String { "SWIFTLAKE_" + rawValue.uppercased() }
@@ -113,6 +116,7 @@ extension ServeSettings {
                 }
                 sparkThreshold = bytes
             }
+            sparkS3 = value(.sparkS3)
             if let path = environment["SWIFTLAKE_CONFIG"], !path.isEmpty { configFile = path }
         }
     }

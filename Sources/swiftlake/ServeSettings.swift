@@ -39,6 +39,9 @@ struct ServeSettings: Equatable, Sendable {
     var spark: String?
     /// With engine `auto`, requests scanning more bytes than this run on Spark; `nil` for the default (1 GiB).
     var sparkThreshold: Int64?
+    /// How Spark reads files in S3: through `s3a://` itself when it reaches the bucket (`auto`),
+    /// always (`direct`) or from local copies (`staged`).
+    var sparkS3: SparkS3Reads = .auto
     /// The config file that was read, if any.
     var configFile: String?
 
@@ -116,6 +119,12 @@ struct ServeSettings: Equatable, Sendable {
             guard bytes >= 0 else { throw CLIError("spark_threshold (\(source)) must be 0 or more bytes; got \(bytes).") }
             settings.sparkThreshold = bytes
         }
+        if case let (mode, source)? = pick(.sparkS3, \.sparkS3) {
+            guard let reads = SparkS3Reads(rawValue: mode.lowercased()) else {
+                throw CLIError("spark_s3 (\(source)) must be one of \(SparkS3Reads.allCases.map(\.rawValue).joined(separator: ", ")); got '\(mode)'.")
+            }
+            settings.sparkS3 = reads
+        }
         try settings.checkExposure()
         return settings
     }
@@ -145,6 +154,7 @@ struct ServeSettings: Equatable, Sendable {
             tracksProgress: false)
         configuration.sparkRemote = spark
         if let sparkThreshold { configuration.sparkThresholdBytes = sparkThreshold }
+        configuration.sparkS3Reads = sparkS3
         return configuration
     }
 

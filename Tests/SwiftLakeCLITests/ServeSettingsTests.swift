@@ -137,6 +137,17 @@ struct ServeSettingsTests {
         #expect(try resolve(Layer(host: "::1")).baseURL == "http://[::1]:8000")
     }
 
+    @Test("spark_s3: auto by default; from the flag, SWIFTLAKE_SPARK_S3 or the file; anything else is refused by name")
+    func sparkS3Reads() throws {
+        #expect(try resolve().sparkS3 == .auto)
+        #expect(try resolve().lakehouseConfiguration.sparkS3Reads == .auto)
+        #expect(try resolve(env: ["SWIFTLAKE_CONFIG": "/l.yaml"], files: ["/l.yaml": "spark_s3: staged"]).sparkS3 == .staged)
+        #expect(try resolve(env: ["SWIFTLAKE_SPARK_S3": "DIRECT"]).lakehouseConfiguration.sparkS3Reads == .direct)
+        #expect(try resolve(Layer(sparkS3: "staged"), env: ["SWIFTLAKE_SPARK_S3": "direct"]).sparkS3 == .staged)
+        let error = try #require(throws: CLIError.self) { try resolve(Layer(sparkS3: "s3a")) }
+        #expect(error.message.contains("spark_s3 (--spark-s3) must be one of auto, direct, staged; got 's3a'"), "\(error.message)")
+    }
+
     @Test("every key has an environment variable and a flag spelling")
     func keySpellings() {
         #expect(Layer.Key.maxBodySize.environmentVariable == "SWIFTLAKE_MAX_BODY_SIZE")

@@ -416,7 +416,7 @@ import Testing
         }
     }
 
-    @Test("modify, merge and stats of files in S3 on Spark: local copies in, staged and uploaded out, as DuckDB's")
+    @Test("modify, merge and stats of files in S3 on Spark: read through s3a:// (or local copies), staged and uploaded out, as DuckDB's")
     func s3FilesOnSpark() async throws {
         guard let remote = SparkEngineRouteTests.remote() else { return }
         guard let endpoint = ProcessInfo.processInfo.environment["SWIFTLAKE_S3_ENDPOINT"], !endpoint.isEmpty else {

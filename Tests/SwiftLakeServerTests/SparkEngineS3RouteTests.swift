@@ -8,10 +8,11 @@ import SwiftLakeServer
 import Testing
 
 /// Delta tables in S3 on the Spark engine, against moto_server and the test Spark Connect
-/// server (`make test` starts both): Spark reads local copies fetched through the S3 cache
-/// and writes into a local mirror that SwiftLake uploads before committing. The same
-/// requests run on both engines on two tables in one bucket; delta-rs reads both through
-/// the same endpoint, identically at every version.
+/// server (`make test` starts both): Spark reads the files through `s3a://` (make test's
+/// server reaches moto; local copies fetched through the S3 cache otherwise, see
+/// ``SparkS3DirectReadTests``) and writes into a local mirror that SwiftLake uploads before
+/// committing. The same requests run on both engines on two tables in one bucket; delta-rs
+/// reads both through the same endpoint, identically at every version.
 @Suite struct SparkEngineS3RouteTests {
     @Test("write, delete, update, OPTIMIZE and reads on Spark of tables in S3 match DuckDB's, read by delta-rs")
     func s3TablesOnSparkMatchDuckDB() async throws {

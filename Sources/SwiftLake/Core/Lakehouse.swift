@@ -49,7 +49,16 @@ public final class Lakehouse: Sendable {
     /// The engines this instance can run, and their state (Spark's is asked of its server).
     public func engineStatuses() async -> [EngineStatus] {
         var statuses = [EngineStatus(name: DuckDBEngine.name, available: true, version: duckdb.version, detail: "embedded")]
-        if let spark { statuses.append(await spark.status()) }
+        if let spark {
+            var status = await spark.status()
+            if !roots.s3Roots.isEmpty {
+                let buckets = spark.s3Reach.outcomes.map {
+                    SparkS3ReadStatus.Bucket(bucket: $0.store.bucket, endpoint: $0.store.endpoint, reads: $0.direct ? "direct" : "staged")
+                }
+                status.s3Reads = SparkS3ReadStatus(mode: configuration.sparkS3Reads.rawValue, buckets: buckets)
+            }
+            statuses.append(status)
+        }
         return statuses
     }
 
@@ -74,15 +83,19 @@ public struct EngineStatus: Codable, Sendable {
     public var detail: String?
     /// The engine's web UI (Spark's, on port 4040), when it has one.
     public var uiURL: String?
+    /// How Spark reads files in S3 (Spark only, on servers with an S3 root).
+    public var s3Reads: SparkS3ReadStatus?
 
-    enum CodingKeys: String, CodingKey { case name, available, version, detail, uiURL = "ui_url" }
+    enum CodingKeys: String, CodingKey { case name, available, version, detail, uiURL = "ui_url", s3Reads = "s3_reads" }
 
     /// Describes an engine.
-    public init(name: String, available: Bool, version: String? = nil, detail: String? = nil, uiURL: String? = nil) {
+    public init(name: String, available: Bool, version: String? = nil, detail: String? = nil, uiURL: String? = nil,
+                s3Reads: SparkS3ReadStatus? = nil) {
         self.name = name
         self.available = available
         self.version = version
         self.detail = detail
         self.uiURL = uiURL
+        self.s3Reads = s3Reads
     }
 }

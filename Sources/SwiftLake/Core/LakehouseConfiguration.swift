@@ -39,6 +39,10 @@ public struct LakehouseConfiguration: Sendable {
     /// With `"engine": "auto"`, a request that scans more bytes than this runs on Spark
     /// (when Spark is configured); default 1 GiB.
     public var sparkThresholdBytes: Int64 = 1 << 30
+    /// How Spark reads files in S3: `auto` (the default) has Spark read `s3a://` URIs itself
+    /// once a probe shows its cluster reaches the bucket (see ``SparkS3Reads``), and read local
+    /// copies fetched through the S3 cache otherwise.
+    public var sparkS3Reads: SparkS3Reads = .auto
     /// The environment S3 settings come from (`AWS_*`, see `S3Configuration`); `nil` for
     /// the process's own.
     public var s3Environment: [String: String]?

@@ -10,8 +10,8 @@ import SparkConnect
 /// With ``fileColumn`` each row also carries the path Spark read it from
 /// (`_metadata.file_path`), for operations that count and rewrite rows file by file.
 ///
-/// Files of a table in S3 are read from local copies (`localPaths`, by the `add` action's
-/// path), which ``Lakehouse/sparkDeltaScan(_:files:withFileColumn:)`` fetches.
+/// Files of a table in S3 are read through `s3a://` URIs or from local copies (`localPaths`,
+/// by the `add` action's path), as ``Lakehouse/sparkDeltaScan(_:files:withFileColumn:)`` decides.
 ///
 /// Files with deletion vectors are read with their row index (`_metadata.row_index`, a
 /// computed column of their source) and without the rows their vector deletes.
@@ -30,6 +30,8 @@ struct SparkDeltaScan {
     let table: String
     /// The path Spark is given for each file, by the `add` action's path.
     let filePaths: [String: String]
+    /// Whether the files are in S3 and Spark reads them through `s3a://` (no local copies).
+    var readsS3Directly = false
 
     /// The most rows deletion vectors may delete in one Spark read: they are spelt out in the
     /// query (a `NOT IN` list per file).
@@ -161,7 +163,8 @@ struct SparkDeltaScan {
         return URL(string: path)?.path ?? String(path.dropFirst(path.hasPrefix("file://") ? 7 : 5))
     }
 
-    /// A path Spark reports (`_metadata.file_path`: `file:/x/a%20b.parquet`) as a local path.
+    /// A path Spark reports (`_metadata.file_path`: `file:/x/a%20b.parquet`) as a local path
+    /// (an `s3a://` URI as the URI, decoded).
     static func sparkFilePath(_ uri: String) -> String {
         var text = uri
         if text.hasPrefix("file://") { text = String(text.dropFirst(7)) } else if text.hasPrefix("file:") { text = String(text.dropFirst(5)) }

@@ -12,15 +12,22 @@ extension Lakehouse {
         let started = ContinuousClock.now
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
-        let files = try await parquetFiles(request.paths, lease: &lease)
+        // Spark reading S3 itself (footers fetched for DuckDB's checks), or local files.
+        let direct = try await sparkReadingS3(request.paths, engine: request.engine)
+        defer { direct?.footerLease.release() }
+        let files: [String]
+        if let direct { files = direct.footers } else { files = try await parquetFiles(request.paths, lease: &lease) }
         let target = try await outputDestination(request.output, overwrite: request.overwrite ?? false)
         if files.contains(target.reportedPath) && request.partitionBy == nil && !(request.overwrite ?? false) {
             throw SwiftLakeError(.conflict, code: "output_is_input", "'output' is one of the inputs; set \"overwrite\": true to replace it.")
         }
         let options = try ParquetWriteOptions(compression: request.compression, rowGroupSize: request.rowGroupSize,
                                               partitionBy: request.partitionBy)
+        if let direct {
+            return try await mergeOnSpark(request, files: files, sparkFiles: direct.uris, target: target, options: options, spark: direct.spark, started: started)
+        }
         if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            return try await mergeOnSpark(request, files: files, target: target, options: options, spark: spark, started: started)
+            return try await mergeOnSpark(request, files: files, sparkFiles: files, target: target, options: options, spark: spark, started: started)
         }
         let dedupeOn = request.dedupeOn ?? []
         let orderBy = request.orderBy ?? []

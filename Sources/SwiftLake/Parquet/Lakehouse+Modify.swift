@@ -13,7 +13,17 @@ extension Lakehouse {
         let started = ContinuousClock.now
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
-        let (input, inputName) = try await singleParquetFile(request.path, operation: "modify", lease: &lease)
+        // Spark reading the object itself (its footer fetched for DuckDB's checks), or a local file.
+        let direct = try await sparkReadingS3([request.path], engine: request.engine)
+        defer { direct?.footerLease.release() }
+        let input: String, inputName: String, sparkInput: String
+        if let direct, direct.uris.count == 1, let location = try roots.s3Location(request.path),
+           direct.uris[0] == "s3a://\(location.bucket)/\(location.prefix.dropLast())" {
+            (input, inputName, sparkInput) = (direct.footers[0], "s3://\(location.bucket)/\(location.prefix.dropLast())", direct.uris[0])
+        } else {
+            (input, inputName) = try await singleParquetFile(request.path, operation: "modify", lease: &lease)
+            sparkInput = input
+        }
         let overwrite = request.overwrite ?? false
         guard request.output != nil || overwrite else {
             throw SwiftLakeError.invalid("missing_output", "Give 'output' (a new file), or set \"overwrite\": true to rewrite '\(request.path)' in place.")
@@ -32,8 +42,11 @@ extension Lakehouse {
         guard plan.changesSomething else {
             throw SwiftLakeError.invalid("nothing_to_do", "Give at least one of 'updates', 'delete_where', 'add_columns', 'drop_columns' or 'rename'.")
         }
+        if let direct {
+            return try await modifyOnSpark(request, input: input, sparkInput: sparkInput, target: target, plan: plan, spark: direct.spark, started: started)
+        }
         if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize([input])) {
-            return try await modifyOnSpark(request, input: input, target: target, plan: plan, spark: spark, started: started)
+            return try await modifyOnSpark(request, input: input, sparkInput: sparkInput, target: target, plan: plan, spark: spark, started: started)
         }
         let rowGroupSize = request.rowGroupSize
         let requestedCompression = request.compression

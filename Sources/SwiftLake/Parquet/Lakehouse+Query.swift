@@ -13,9 +13,14 @@ extension Lakehouse {
     public func query(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> QueryCursor {
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
-        let files = try await parquetFiles(request.paths, lease: &lease)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
+        if let direct = try await sparkReadingS3(request.paths, engine: request.engine) {
+            defer { direct.footerLease.release() }
+            let columns = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(direct.footers)), parquetFiles: direct.footers)
+            return try await direct.spark.query(statement, sources: [Self.sparkParquetSource(direct.uris)], limit: limit, matching: columns)
+        }
+        let files = try await parquetFiles(request.paths, lease: &lease)
         if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
             // The cursor holds the S3 cache copies until Spark has streamed the result.
             let held = lease
@@ -44,12 +49,22 @@ extension Lakehouse {
     public func exportParquet(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> StagedFile {
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
-        let files = try await parquetFiles(request.paths, lease: &lease)
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         let output = duckdb.stagingPath(extension: "parquet")
-        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            let sources = [Self.sparkParquetSource(files)]
+        // Spark reading S3 itself (footers fetched for DuckDB's types only), or local files.
+        let direct = try await sparkReadingS3(request.paths, engine: request.engine)
+        defer { direct?.footerLease.release() }
+        let files: [String]
+        let engine: SelectedEngine
+        if let direct {
+            (files, engine) = (direct.footers, .spark(direct.spark))
+        } else {
+            files = try await parquetFiles(request.paths, lease: &lease)
+            engine = try selectEngine(request.engine, bytesToScan: Self.totalSize(files))
+        }
+        if case .spark(let spark) = engine {
+            let sources = [Self.sparkParquetSource(direct?.uris ?? files)]
             do {
                 // The file gets DuckDB's column names and types for the same statement, or is refused.
                 let expected = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(files)), parquetFiles: files)

@@ -25,8 +25,10 @@ import SparkConnect
 /// refused the same way, and nothing is written.
 extension Lakehouse {
     /// The modify on Spark (see ``modify(_:progress:)``): `target` and `plan` have passed the
-    /// checks every modify makes before any engine runs.
-    func modifyOnSpark(_ request: ParquetModifyRequest, input: String, target: OutputDestination, plan: ModifyPlan,
+    /// checks every modify makes before any engine runs. DuckDB checks over `input` (a local
+    /// file, or the local copy of an S3 object's footer), Spark reads `sparkInput` (the same
+    /// file, or the object's `s3a://` URI).
+    func modifyOnSpark(_ request: ParquetModifyRequest, input: String, sparkInput: String, target: OutputDestination, plan: ModifyPlan,
                        spark: SparkEngine, started: ContinuousClock.Instant) async throws -> ParquetModifyResult {
         do {
             let (columns, expected, codec) = try await duckdb.withConnection(parquetFiles: [input]) { connection in
@@ -39,7 +41,7 @@ extension Lakehouse {
             }
             let options = try ParquetWriteOptions(compression: request.compression, default: codec, rowGroupSize: request.rowGroupSize)
             let compression = try SparkParquetOutput.codec(options)
-            let sources = [Self.sparkParquetSource([input])]
+            let sources = [Self.sparkParquetSource([sparkInput])]
 
             let inputFields = try await Self.sparkCannot("read the input") {
                 try await spark.schema(of: "SELECT * FROM t", sources: sources).fields
@@ -82,10 +84,12 @@ extension Lakehouse {
         }
     }
 
-    /// The merge on Spark (see ``merge(_:progress:)``): `files` are the local inputs (S3 cache
-    /// copies for `s3://` paths), `target` and `options` have passed the checks every merge
-    /// makes before any engine runs.
-    func mergeOnSpark(_ request: ParquetMergeRequest, files: [String], target: OutputDestination, options: ParquetWriteOptions,
+    /// The merge on Spark (see ``merge(_:progress:)``): `files` are the local inputs DuckDB
+    /// checks (S3 cache copies for `s3://` paths, of just the footers when Spark reads S3
+    /// itself), `sparkFiles` the same inputs as Spark reads them (the files, or `s3a://`
+    /// URIs), `target` and `options` have passed the checks every merge makes before any
+    /// engine runs.
+    func mergeOnSpark(_ request: ParquetMergeRequest, files: [String], sparkFiles: [String], target: OutputDestination, options: ParquetWriteOptions,
                       spark: SparkEngine, started: ContinuousClock.Instant) async throws -> ParquetMergeResult {
         let dedupeOn = request.dedupeOn ?? []
         let orderBy = request.orderBy ?? []
@@ -100,8 +104,8 @@ extension Lakehouse {
                 throw SparkTypeAgreement.unsupported("Spark does not write a merge's partitioned directory as DuckDB does (its file names and partition directory escaping differ); leave out 'partition_by' to run on Spark.")
             }
             let compression = try SparkParquetOutput.codec(options)
-            let sources = try await sparkMergeSources(files, columns: columns, spark: spark)
-            let select = Self.sparkMergeSelect(files: files, columns: expected.map(\.name), dedupeOn: dedupeOn, orderBy: orderBy)
+            let sources = try await sparkMergeSources(sparkFiles, columns: columns, spark: spark)
+            let select = Self.sparkMergeSelect(files: sparkFiles, columns: expected.map(\.name), dedupeOn: dedupeOn, orderBy: orderBy)
             let outputFields = try await Self.sparkCannot("compute the output") { try await spark.schema(of: select, sources: sources).fields }
             try SparkTypeAgreement.requireSame(expected, outputFields, role: "output column", ordered: true)
             let written = try await SparkParquetOutput(for: target).write(select, sources: sources, compression: compression,

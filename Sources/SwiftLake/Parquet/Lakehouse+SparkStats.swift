@@ -20,13 +20,16 @@ extension Lakehouse {
     ///   standard deviation 5 %; nested values counted by their JSON text) instead of
     ///   DuckDB's HyperLogLog (about 1.6 %). The two estimates may differ by a few percent
     ///   (they are exact for small counts in both).
-    func statsOnSpark(source: String, files: [String], spark: SparkEngine, started: ContinuousClock.Instant) async throws -> ParquetStats {
+    ///
+    /// DuckDB types the columns over `files` (local files, or local copies of S3 objects'
+    /// footers); Spark scans `sparkFiles` (the same files, or the objects' `s3a://` URIs).
+    func statsOnSpark(source: String, files: [String], sparkFiles: [String], spark: SparkEngine, started: ContinuousClock.Instant) async throws -> ParquetStats {
         let columns = try await duckdb.withConnection(parquetFiles: files) { connection in
             try self.defineTable(files, on: connection)
             _ = try ReadOnlyStatement.prepare(source, on: connection)
             return try connection.query("SELECT * FROM (\(source)) LIMIT 0").columns.map(ResultColumn.init)
         }
-        let sources = [Self.sparkParquetSource(files)]
+        let sources = [Self.sparkParquetSource(sparkFiles)]
         let statement = SparkEngine.trimmed(source)
         let fields = try await Self.sparkCannot("run the query") {
             try await spark.schema(of: "SELECT * FROM (\n\(statement)\n) AS swiftlake_source", sources: sources).fields

@@ -14,13 +14,20 @@ extension Lakehouse {
         let started = ContinuousClock.now
         var lease: S3FileCache.Lease?
         defer { lease?.release() }
-        let files = try await parquetFiles(request.paths, lease: &lease)
+        // Spark reading S3 itself (footers fetched for DuckDB's types), or local files.
+        let direct = try await sparkReadingS3(request.paths, engine: request.engine)
+        defer { direct?.footerLease.release() }
+        let files: [String]
+        if let direct { files = direct.footers } else { files = try await parquetFiles(request.paths, lease: &lease) }
         let source = try request.sql.map { sql -> String in
             let query = ParquetQueryRequest(paths: request.paths, sql: sql)
             return try query.statement()
         } ?? "SELECT * FROM t"
+        if let direct {
+            return try await statsOnSpark(source: source, files: files, sparkFiles: direct.uris, spark: direct.spark, started: started)
+        }
         if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            return try await statsOnSpark(source: source, files: files, spark: spark, started: started)
+            return try await statsOnSpark(source: source, files: files, sparkFiles: files, spark: spark, started: started)
         }
         return try await duckdb.withConnection(parquetFiles: files) { connection in
             try self.defineTable(files, on: connection)

@@ -28,6 +28,8 @@ public final class SparkEngine: Sendable {
     private let configured = Mutex(false)
     /// Whether the server answered the last health check (it then has this engine's session).
     private let answeredStatus = Mutex(false)
+    /// Which S3 buckets the server reads itself (``SparkS3Reads``).
+    let s3Reach = SparkS3Reach()
 
     /// The settings every SwiftLake session runs with.
     static let sessionSettings: [String: String] = [
@@ -78,6 +80,7 @@ public final class SparkEngine: Sendable {
     func noteFailure(_ error: any Error) {
         if let error = error as? SwiftLakeError, error.code == "spark_unavailable" {
             configured.withLock { $0 = false }
+            s3Reach.forget()
         }
     }
 

@@ -1,0 +1,103 @@
+import DuckDB
+import ObjectStore
+import SparkConnect
+
+extension Lakehouse {
+    /// Whether `spark` reads `objects` (files in S3) itself through `s3a://`, per
+    /// ``LakehouseConfiguration/sparkS3Reads``. With `auto` the first request for a bucket
+    /// probes it: Spark reads the size of one of its objects through `s3a://` (`binaryFile`,
+    /// content not read), and only when that is the object's size as SwiftLake's own S3 client
+    /// knows it (so Spark reaches the same store, not merely a bucket of the same name) does
+    /// Spark read the bucket directly from then on. A server that cannot read `s3a://` (no S3A
+    /// connector, no credentials, another endpoint) makes the bucket use local copies. Objects
+    /// of several buckets are read directly only when Spark reaches every one.
+    func sparkReadsDirectly(_ objects: [S3CachedObject], spark: SparkEngine) async throws -> Bool {
+        switch configuration.sparkS3Reads {
+        case .staged: return false
+        case .direct: return !objects.isEmpty
+        case .auto: break
+        }
+        guard !objects.isEmpty else { return false }
+        var probed = Set<SparkS3Reach.Store>()
+        for object in objects where probed.insert(Self.sparkStoreKey(object.store)).inserted {
+            if try await !sparkReaches(object, spark: spark) { return false }
+        }
+        return true
+    }
+
+    /// Whether `spark` sees `object` through `s3a://` as SwiftLake does (the probe of
+    /// ``sparkReadsDirectly(_:spark:)``, remembered per store).
+    private func sparkReaches(_ object: S3CachedObject, spark: SparkEngine) async throws -> Bool {
+        let store = Self.sparkStoreKey(object.store)
+        if let known = spark.s3Reach.reads(store) { return known }
+        let expected: Int64?
+        if let size = object.size {
+            expected = size
+        } else {
+            do {
+                expected = try await object.store.head(object.path)?.size
+            } catch {
+                throw SwiftLakeError.objectStore(error, url: object.url)
+            }
+        }
+        let source = SparkFileSource(name: "swiftlake_probe", paths: [Self.sparkS3URI(object)], format: "binaryFile")
+        let direct: Bool
+        do {
+            let rows = try await spark.collect("SELECT length FROM swiftlake_probe", sources: [source])
+            if case .bigint(let length)? = rows.first?.first {
+                direct = expected == length
+            } else {
+                direct = false
+            }
+        } catch let error as SwiftLakeError where error.code == "spark_unavailable" {
+            throw error
+        } catch {
+            direct = false   // no S3A connector, no credentials, another store: local copies
+        }
+        spark.s3Reach.record(store, direct: direct)
+        return direct
+    }
+
+    /// For a Parquet request over `paths` that are all in S3 and that runs on Spark (the engine
+    /// choice by the objects' total size, as for local files) where Spark reads S3 itself: the
+    /// files' `s3a://` URIs for Spark, and local copies of just their footers, in the same
+    /// order, for DuckDB to type the answer (held by `footerLease` until the caller releases
+    /// it). `nil` for every other request, which then fetches what DuckDB or Spark reads.
+    func sparkReadingS3(_ paths: [String], engine choice: EngineChoice?) async throws
+        -> (spark: SparkEngine, uris: [String], footers: [String], footerLease: S3FileCache.Lease)? {
+        guard spark != nil, choice != .duckdb, !paths.isEmpty, configuration.sparkS3Reads != .staged else { return nil }
+        var locations: [(path: String, location: S3Location)] = []
+        for path in paths {
+            guard let location = try roots.s3Location(path) else { return nil }
+            locations.append((path, location))
+        }
+        var objects: [S3CachedObject] = []
+        var seen = Set<String>()
+        for (path, location) in locations {
+            for object in try await s3ParquetObjects(path, location: location) where seen.insert(object.url).inserted {
+                objects.append(object)
+            }
+        }
+        guard case .spark(let spark) = try selectEngine(choice, bytesToScan: objects.reduce(0) { $0 + ($1.size ?? 0) }),
+              try await sparkReadsDirectly(objects, spark: spark) else { return nil }
+        let cache = try requireS3Cache()
+        let lease = cache.lease()
+        do {
+            let footers = try await cache.localFiles(objects, reading: .parquetFooter, lease: lease)
+            return (spark, objects.map(Self.sparkS3URI), footers, lease)
+        } catch {
+            lease.release()
+            throw error
+        }
+    }
+
+    /// The `s3a://` URI through which Spark reads `object`.
+    static func sparkS3URI(_ object: S3CachedObject) -> String {
+        "s3a://\(object.store.configuration.bucket)/\(object.store.configuration.prefix)\(object.path)"
+    }
+
+    /// What a probe's outcome is remembered under: the store's endpoint and bucket.
+    static func sparkStoreKey(_ store: S3Store) -> SparkS3Reach.Store {
+        SparkS3Reach.Store(endpoint: store.configuration.endpoint ?? "aws:" + store.configuration.region, bucket: store.configuration.bucket)
+    }
+}
