@@ -30,6 +30,7 @@ PYTHON="${SWIFTLAKE_PYTHON:-python3}"
 STATE_DIR="${SWIFTLAKE_SPARK_DIR:-${TMPDIR:-/tmp}/swiftlake-spark-$(id -u)}"
 PID_FILE="$STATE_DIR/spark.pid"
 PORT_FILE="$STATE_DIR/spark.port"
+S3_FILE="$STATE_DIR/spark.s3"   # the S3 endpoint the running server reads s3a:// from ("" for none)
 LOG_FILE="$STATE_DIR/spark.log"
 log() { echo "spark-server: $*" >&2; }
 
@@ -53,6 +54,12 @@ free_port() {
 start() {
   mkdir -p "$STATE_DIR"
   if running_pid >/dev/null && answers "$(cat "$PORT_FILE")"; then
+    local running_s3=""
+    [[ -f "$S3_FILE" ]] && running_s3="$(cat "$S3_FILE")"
+    if [[ "$running_s3" != "${SWIFTLAKE_SPARK_S3_ENDPOINT:-}" ]]; then
+      log "a server already runs on 127.0.0.1:$(cat "$PORT_FILE") with S3 endpoint '${running_s3:-none}', not '${SWIFTLAKE_SPARK_S3_ENDPOINT:-none}'; stop it first (make spark-down)"
+      exit 1
+    fi
     echo "sc://127.0.0.1:$(cat "$PORT_FILE")"
     return 0
   fi
@@ -108,6 +115,7 @@ start() {
   ) >"$LOG_FILE" 2>&1 </dev/null &
   echo $! > "$PID_FILE"
   echo "$port" > "$PORT_FILE"
+  echo "${SWIFTLAKE_SPARK_S3_ENDPOINT:-}" > "$S3_FILE"
   for _ in $(seq 1 600); do
     if answers "$port"; then
       echo "sc://127.0.0.1:$port"
@@ -131,7 +139,7 @@ stop() {
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
-  rm -f "$PID_FILE" "$PORT_FILE"
+  rm -f "$PID_FILE" "$PORT_FILE" "$S3_FILE"
 }
 
 status() {

@@ -112,6 +112,19 @@ import Testing
                             "\(mode): Parquet reads fetched \(parquetFetched) of \(dataBytes) bytes")
                 }
 
+                // Hive partition directories in S3 (`region=…/`) become a column on Spark too.
+                let bytes = try await store.get(file.path)
+                for region in ["a", "b"] { try await store.put("lake/hive_\(mode.rawValue)/region=\(region)/part-0.parquet", bytes) }
+                let hive = try await post("/api/parquet/query", [
+                    "paths": ["s3://\(bucket)/lake/hive_\(mode.rawValue)/"], "engine": "spark",
+                    "sql": "SELECT region, count(*) AS n FROM t GROUP BY region ORDER BY region"])
+                let regions = (hive["rows"] as? [[Any]])?.map { "\($0[0]):\(whole($0[1]) ?? -1)" }
+                #expect(regions == ["a:\(Self.rows)", "b:\(Self.rows)"], "\(mode): \(hive)")
+                let merged = try await post("/api/parquet/merge", [
+                    "paths": ["s3://\(bucket)/lake/hive_\(mode.rawValue)/"], "output": "s3://\(bucket)/lake/merged_\(mode.rawValue).parquet",
+                    "engine": "spark"])
+                #expect(merged["engine"] as? String == "spark" && int(merged["rows_written"]) == 2 * Self.rows, "\(mode): \(merged)")
+
                 // Health says how Spark reads S3, and (auto) what the probe found for the bucket.
                 let health = try await client.get("/api/health").json()
                 let spark = (health["engines"] as? [[String: Any]])?.first { $0["name"] as? String == "spark" }

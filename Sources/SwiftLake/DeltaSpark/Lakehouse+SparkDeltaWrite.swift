@@ -32,7 +32,7 @@ extension Lakehouse {
             sourceBytes = snapshot.activeFiles.reduce(0) { $0 + $1.size }
         } else if let paths = request.sourcePaths {
             let files = try await parquetFiles(paths, lease: &lease)
-            sources = [Self.sparkParquetSource(files)]
+            sources = [Self.sparkParquetSource(try sparkLocalPaths(files, lease: lease))]
             sourceBytes = Self.totalSize(files)
         }
         guard case .spark(let spark) = try selectEngine(request.engine, bytesToScan: sourceBytes) else { return nil }

@@ -116,7 +116,7 @@ extension Lakehouse {
             var lease: S3FileCache.Lease?
             let files: [String]
             do {
-                files = try await parquetFiles(paths, lease: &lease)
+                files = try sparkLocalPaths(try await parquetFiles(paths, lease: &lease), lease: lease)
             } catch {
                 lease?.release()
                 throw error

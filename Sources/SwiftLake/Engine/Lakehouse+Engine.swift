@@ -62,9 +62,11 @@ extension Lakehouse {
         return SparkFileSource(name: name, paths: files, options: options)
     }
 
-    /// The directory above the Hive partition directories of `files`, if their paths have any.
+    /// The directory above the Hive partition directories of `files` (local paths or
+    /// `s3a://` URIs), if their paths have any.
     static func hiveBasePath(_ files: [String]) -> String? {
-        let directories = files.map { ($0 as NSString).deletingLastPathComponent.split(separator: "/", omittingEmptySubsequences: false) }
+        // Split by hand: NSString's path functions fold the `//` of `s3a://bucket/…`.
+        let directories = files.map { Array($0.split(separator: "/", omittingEmptySubsequences: false).dropLast()) }
         guard var common = directories.first else { return nil }
         for directory in directories.dropFirst() {
             let shared = zip(common, directory).prefix { $0 == $1 }.count

@@ -27,7 +27,8 @@ extension Lakehouse {
             return try await mergeOnSpark(request, files: files, sparkFiles: direct.uris, target: target, options: options, spark: direct.spark, started: started)
         }
         if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            return try await mergeOnSpark(request, files: files, sparkFiles: files, target: target, options: options, spark: spark, started: started)
+            return try await mergeOnSpark(request, files: files, sparkFiles: try sparkLocalPaths(files, lease: lease), target: target, options: options,
+                                          spark: spark, started: started)
         }
         let dedupeOn = request.dedupeOn ?? []
         let orderBy = request.orderBy ?? []

@@ -22,7 +22,7 @@ extension Lakehouse {
             (input, inputName, sparkInput) = (direct.footers[0], "s3://\(location.bucket)/\(location.prefix.dropLast())", direct.uris[0])
         } else {
             (input, inputName) = try await singleParquetFile(request.path, operation: "modify", lease: &lease)
-            sparkInput = input
+            sparkInput = try sparkLocalPaths([input], lease: lease)[0]
         }
         let overwrite = request.overwrite ?? false
         guard request.output != nil || overwrite else {

@@ -28,7 +28,7 @@ extension Lakehouse {
             do {
                 // Answered in the column types DuckDB gives the same statement (SparkResultTypes).
                 let columns = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(files)), parquetFiles: files)
-                return try await spark.query(statement, sources: [Self.sparkParquetSource(files)], limit: limit, holding: held,
+                return try await spark.query(statement, sources: [Self.sparkParquetSource(try sparkLocalPaths(files, lease: held))], limit: limit, holding: held,
                                              matching: columns)
             } catch {
                 held?.release()
@@ -64,7 +64,7 @@ extension Lakehouse {
             engine = try selectEngine(request.engine, bytesToScan: Self.totalSize(files))
         }
         if case .spark(let spark) = engine {
-            let sources = [Self.sparkParquetSource(direct?.uris ?? files)]
+            let sources = [Self.sparkParquetSource(try direct?.uris ?? sparkLocalPaths(files, lease: lease))]
             do {
                 // The file gets DuckDB's column names and types for the same statement, or is refused.
                 let expected = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(files)), parquetFiles: files)

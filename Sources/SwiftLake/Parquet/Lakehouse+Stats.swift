@@ -27,7 +27,7 @@ extension Lakehouse {
             return try await statsOnSpark(source: source, files: files, sparkFiles: direct.uris, spark: direct.spark, started: started)
         }
         if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            return try await statsOnSpark(source: source, files: files, sparkFiles: files, spark: spark, started: started)
+            return try await statsOnSpark(source: source, files: files, sparkFiles: try sparkLocalPaths(files, lease: lease), spark: spark, started: started)
         }
         return try await duckdb.withConnection(parquetFiles: files) { connection in
             try self.defineTable(files, on: connection)

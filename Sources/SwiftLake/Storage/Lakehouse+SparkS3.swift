@@ -1,4 +1,5 @@
 import DuckDB
+import Foundation
 import ObjectStore
 import SparkConnect
 
@@ -18,6 +19,8 @@ extension Lakehouse {
         case .auto: break
         }
         guard !objects.isEmpty else { return false }
+        // Spark takes `[`, `{`, `*`, `?` and `\\` in a path as a glob: such keys are read from copies.
+        if objects.contains(where: { Self.sparkS3URI($0).contains(where: { "[]{}*?\\".contains($0) }) }) { return false }
         var probed = Set<SparkS3Reach.Store>()
         for object in objects where probed.insert(Self.sparkStoreKey(object.store)).inserted {
             if try await !sparkReaches(object, spark: spark) { return false }
@@ -49,10 +52,11 @@ extension Lakehouse {
             } else {
                 direct = false
             }
-        } catch let error as SwiftLakeError where error.code == "spark_unavailable" {
-            throw error
+        } catch let error as SwiftLakeError where Self.passingProbeFailures.contains(error.code) || error.kind == .internal {
+            throw error   // says nothing about the bucket: nothing is recorded
         } catch {
-            direct = false   // no S3A connector, no credentials, another store: local copies
+            if Task.isCancelled { throw CancellationError() }
+            direct = false   // Spark's own answer: no S3A connector, no credentials, no such object there
         }
         spark.s3Reach.record(store, direct: direct)
         return direct
@@ -88,6 +92,39 @@ extension Lakehouse {
         } catch {
             lease.release()
             throw error
+        }
+    }
+
+    /// Probe failures that say nothing about whether Spark reaches the bucket (the server is
+    /// down, the query timed out or was interrupted; also any failure on SwiftLake's side of
+    /// the connection, an `internal` error): passed on, not recorded.
+    static let passingProbeFailures: Set<String> = ["spark_unavailable", "query_timeout", "query_interrupted"]
+
+    /// `files` as Spark is to read them from local copies: a copy in the S3 cache lives in a
+    /// directory of its own (named by the object's identity), so copies of one Hive-partitioned
+    /// prefix (`…/region=a/…`, `…/region=b/…`) share no base directory and Spark's partition
+    /// discovery refuses them. Each copy is linked under its object key in a directory of
+    /// this request's (removed when `lease` ends), which restores the layout; other files are
+    /// given as they are.
+    func sparkLocalPaths(_ files: [String], lease: S3FileCache.Lease?) throws -> [String] {
+        guard let lease, let cache = s3Cache else { return files }
+        let prefix = cache.directory + "/"
+        guard files.contains(where: { $0.hasPrefix(prefix) }) else { return files }
+        let links = duckdb.stagingPath(extension: "spark")
+        lease.removeAtRelease(links)
+        var used = Set<String>()
+        return try files.map { file in
+            guard file.hasPrefix(prefix), let slash = file.dropFirst(prefix.count).firstIndex(of: "/") else { return file }
+            let key = String(file[file.index(after: slash)...])   // after the identity's directory
+            var link = links + "/" + key
+            var n = 1
+            while !used.insert(link).inserted {   // the same key in two buckets
+                link = links + "/\(n)/" + key
+                n += 1
+            }
+            try FileManager.default.createDirectory(atPath: (link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+            return link
         }
     }
 

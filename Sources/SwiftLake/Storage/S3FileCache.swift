@@ -151,6 +151,8 @@ public final class S3FileCache: Sendable {
         let cache: S3FileCache
         let names: Mutex<[String]>
         let record: Mutex<LeaseRecord>
+        /// Directories of links to leased copies, removed at release (``removeAtRelease(_:)``).
+        let linkDirectories = Mutex<[String]>([])
 
         init(cache: S3FileCache) {
             self.cache = cache
@@ -158,11 +160,19 @@ public final class S3FileCache: Sendable {
             record = Mutex(LeaseRecord())
         }
 
+        /// Has `directory` (links to copies this lease holds) removed when the lease ends.
+        func removeAtRelease(_ directory: String) {
+            linkDirectories.withLock { $0.append(directory) }
+        }
+
         /// Ends the lease (idempotent).
         public func release() {
             let held = names.withLock { names -> [String] in defer { names = [] }; return names }
             record.withLock { $0.close() }
             cache.unlease(held)
+            for directory in linkDirectories.withLock({ directories -> [String] in defer { directories = [] }; return directories }) {
+                try? FileManager.default.removeItem(atPath: directory)
+            }
         }
 
         deinit { release() }
