@@ -419,22 +419,10 @@ import Testing
     @Test("modify, merge and stats of files in S3 on Spark: read through s3a:// (or local copies), staged and uploaded out, as DuckDB's")
     func s3FilesOnSpark() async throws {
         guard let remote = SparkEngineRouteTests.remote() else { return }
-        guard let endpoint = ProcessInfo.processInfo.environment["SWIFTLAKE_S3_ENDPOINT"], !endpoint.isEmpty else {
-            if ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1" {
-                Issue.record("SWIFTLAKE_S3_ENDPOINT is not set; make test starts moto_server and sets it")
-            } else {
-                print("skipping Spark Parquet-on-S3 test: SWIFTLAKE_S3_ENDPOINT is not set (scripts/moto-server.sh start prints it)")
-            }
-            return
-        }
         guard let directory = try await Self.awkwardDirectory() else { return }
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let environment = ["AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-                           "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_REGION": "us-east-1",
-                           "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
-        let bucket = "swiftlake-sparkpq-\(UUID().uuidString.lowercased().prefix(12))"
-        let store = S3Store(configuration: try S3Configuration(location: S3Location(bucket: bucket), environment: environment))
-        try await store.createBucket()
+        guard let moto = try await MotoBucket.make("swiftlake-sparkpq", skipping: "Spark Parquet-on-S3 test") else { return }
+        let (environment, bucket, store) = (moto.environment, moto.name, moto.store)
         for region in ["north", "south"] {
             try await store.uploadFile(directory + "/awkward/region=\(region)/part-0.parquet", to: "lake/in/\(region).parquet")
         }

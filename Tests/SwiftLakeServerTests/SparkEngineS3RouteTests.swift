@@ -17,20 +17,8 @@ import Testing
     @Test("write, delete, update, OPTIMIZE and reads on Spark of tables in S3 match DuckDB's, read by delta-rs")
     func s3TablesOnSparkMatchDuckDB() async throws {
         guard let remote = SparkEngineRouteTests.remote() else { return }
-        guard let endpoint = ProcessInfo.processInfo.environment["SWIFTLAKE_S3_ENDPOINT"], !endpoint.isEmpty else {
-            if ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1" {
-                Issue.record("SWIFTLAKE_S3_ENDPOINT is not set; make test starts moto_server and sets it")
-            } else {
-                print("skipping Spark-on-S3 test: SWIFTLAKE_S3_ENDPOINT is not set (scripts/moto-server.sh start prints it)")
-            }
-            return
-        }
-        let environment = ["AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-                           "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_REGION": "us-east-1",
-                           "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
-        let bucket = "swiftlake-spark-\(UUID().uuidString.lowercased().prefix(12))"
-        let store = S3Store(configuration: try S3Configuration(location: S3Location(bucket: bucket), environment: environment))
-        try await store.createBucket()
+        guard let moto = try await MotoBucket.make("swiftlake-spark", skipping: "Spark-on-S3 test") else { return }
+        let (endpoint, environment, bucket, store) = (moto.endpoint, moto.environment, moto.name, moto.store)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-spark-s3-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         guard try await SparkEngineRouteTests.writeAwkwardData(into: directory) else { return }

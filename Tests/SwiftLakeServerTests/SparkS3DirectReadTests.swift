@@ -20,26 +20,14 @@ import Testing
     @Test("Spark reads a Delta table and Parquet in S3 through s3a:// when it reaches the bucket (footers fetched only), from local copies when staged")
     func directAndStagedReads() async throws {
         guard let remote = SparkEngineRouteTests.remote() else { return }
+        guard let moto = try await MotoBucket.make("swiftlake-s3a", skipping: "Spark s3a reads") else { return }
+        let (endpoint, s3Environment, bucket, store) = (moto.endpoint, moto.environment, moto.name, moto.store)
         let environment = ProcessInfo.processInfo.environment
-        guard let endpoint = environment["SWIFTLAKE_S3_ENDPOINT"], !endpoint.isEmpty else {
-            if environment["SWIFTLAKE_TEST_FULL"] == "1" {
-                Issue.record("SWIFTLAKE_S3_ENDPOINT is not set; make test starts moto_server and sets it")
-            } else {
-                print("skipping Spark s3a reads: SWIFTLAKE_S3_ENDPOINT is not set (scripts/moto-server.sh start prints it)")
-            }
-            return
-        }
         // Whether the test Spark server was started to read this moto_server (make test does).
         let sparkReachesS3 = environment["SWIFTLAKE_SPARK_S3_ENDPOINT"] == endpoint
         if environment["SWIFTLAKE_TEST_FULL"] == "1" && !sparkReachesS3 {
             Issue.record("make test starts the Spark server with SWIFTLAKE_SPARK_S3_ENDPOINT=\(endpoint); it is '\(environment["SWIFTLAKE_SPARK_S3_ENDPOINT"] ?? "")'")
         }
-        let s3Environment = ["AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-                             "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_REGION": "us-east-1",
-                             "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
-        let bucket = "swiftlake-s3a-\(UUID().uuidString.lowercased().prefix(12))"
-        let store = S3Store(configuration: try S3Configuration(location: S3Location(bucket: bucket), environment: s3Environment))
-        try await store.createBucket()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-s3a-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
