@@ -10,25 +10,17 @@ extension Lakehouse {
     /// the threshold; the output has the same rows, in the same order, and the same column types.
     public func merge(_ request: ParquetMergeRequest, progress: ProgressHandler? = nil) async throws -> ParquetMergeResult {
         let started = ContinuousClock.now
-        var lease: S3FileCache.Lease?
-        defer { lease?.release() }
-        // Spark reading S3 itself (footers fetched for DuckDB's checks), or local files.
-        let direct = try await sparkReadingS3(request.paths, engine: request.engine)
-        defer { direct?.footerLease.release() }
-        let files: [String]
-        if let direct { files = direct.footers } else { files = try await parquetFiles(request.paths, lease: &lease) }
+        let inputs = try await parquetInputs(request.paths, engine: request.engine)
+        defer { inputs.release() }
+        let files = inputs.files
         let target = try await outputDestination(request.output, overwrite: request.overwrite ?? false)
         if files.contains(target.reportedPath) && request.partitionBy == nil && !(request.overwrite ?? false) {
             throw SwiftLakeError(.conflict, code: "output_is_input", "'output' is one of the inputs; set \"overwrite\": true to replace it.")
         }
         let options = try ParquetWriteOptions(compression: request.compression, rowGroupSize: request.rowGroupSize,
                                               partitionBy: request.partitionBy)
-        if let direct {
-            return try await mergeOnSpark(request, files: files, sparkFiles: direct.uris, target: target, options: options, spark: direct.spark, started: started)
-        }
-        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            return try await mergeOnSpark(request, files: files, sparkFiles: try sparkLocalPaths(files, lease: lease), target: target, options: options,
-                                          spark: spark, started: started)
+        if case .spark(let spark) = inputs.engine {
+            return try await mergeOnSpark(request, files: files, sparkFiles: inputs.sparkFiles, target: target, options: options, spark: spark, started: started)
         }
         let dedupeOn = request.dedupeOn ?? []
         let orderBy = request.orderBy ?? []

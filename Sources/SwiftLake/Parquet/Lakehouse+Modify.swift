@@ -11,19 +11,9 @@ extension Lakehouse {
     /// the same rows and column types.
     public func modify(_ request: ParquetModifyRequest, progress: ProgressHandler? = nil) async throws -> ParquetModifyResult {
         let started = ContinuousClock.now
-        var lease: S3FileCache.Lease?
-        defer { lease?.release() }
-        // Spark reading the object itself (its footer fetched for DuckDB's checks), or a local file.
-        let direct = try await sparkReadingS3([request.path], engine: request.engine)
-        defer { direct?.footerLease.release() }
-        let input: String, inputName: String, sparkInput: String
-        if let direct, direct.uris.count == 1, let location = try roots.s3Location(request.path),
-           direct.uris[0] == "s3a://\(location.bucket)/\(location.prefix.dropLast())" {
-            (input, inputName, sparkInput) = (direct.footers[0], "s3://\(location.bucket)/\(location.prefix.dropLast())", direct.uris[0])
-        } else {
-            (input, inputName) = try await singleParquetFile(request.path, operation: "modify", lease: &lease)
-            sparkInput = try sparkLocalPaths([input], lease: lease)[0]
-        }
+        let (inputs, inputName) = try await singleParquetInput(request.path, operation: "modify", engine: request.engine)
+        defer { inputs.release() }
+        let input = inputs.files[0]
         let overwrite = request.overwrite ?? false
         guard request.output != nil || overwrite else {
             throw SwiftLakeError.invalid("missing_output", "Give 'output' (a new file), or set \"overwrite\": true to rewrite '\(request.path)' in place.")
@@ -42,11 +32,8 @@ extension Lakehouse {
         guard plan.changesSomething else {
             throw SwiftLakeError.invalid("nothing_to_do", "Give at least one of 'updates', 'delete_where', 'add_columns', 'drop_columns' or 'rename'.")
         }
-        if let direct {
-            return try await modifyOnSpark(request, input: input, sparkInput: sparkInput, target: target, plan: plan, spark: direct.spark, started: started)
-        }
-        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize([input])) {
-            return try await modifyOnSpark(request, input: input, sparkInput: sparkInput, target: target, plan: plan, spark: spark, started: started)
+        if case .spark(let spark) = inputs.engine {
+            return try await modifyOnSpark(request, input: input, sparkInput: inputs.sparkFiles[0], target: target, plan: plan, spark: spark, started: started)
         }
         let rowGroupSize = request.rowGroupSize
         let requestedCompression = request.compression

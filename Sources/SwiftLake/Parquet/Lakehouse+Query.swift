@@ -11,32 +11,25 @@ extension Lakehouse {
     /// `progress` hears DuckDB's progress (0–100) while the first batch is computed, which is
     /// where aggregations and sorts do their work; afterwards poll ``QueryCursor/progress``.
     public func query(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> QueryCursor {
-        var lease: S3FileCache.Lease?
-        defer { lease?.release() }
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
-        if let direct = try await sparkReadingS3(request.paths, engine: request.engine) {
-            defer { direct.footerLease.release() }
-            let columns = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(direct.footers)), parquetFiles: direct.footers)
-            return try await direct.spark.query(statement, sources: [Self.sparkParquetSource(direct.uris)], limit: limit, matching: columns)
+        let inputs = try await parquetInputs(request.paths, engine: request.engine)
+        let files = inputs.files
+        guard case .spark(let spark) = inputs.engine else {
+            defer { inputs.release() }
+            return try await QueryCursor.open(engine: duckdb, setup: TableDefinition(sql: Self.tableSetup(files)), statement: statement, limit: limit,
+                                              parquetFiles: files, progress: progress)
         }
-        let files = try await parquetFiles(request.paths, lease: &lease)
-        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            // The cursor holds the S3 cache copies until Spark has streamed the result.
-            let held = lease
-            lease = nil
-            do {
-                // Answered in the column types DuckDB gives the same statement (SparkResultTypes).
-                let columns = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(files)), parquetFiles: files)
-                return try await spark.query(statement, sources: [Self.sparkParquetSource(try sparkLocalPaths(files, lease: held))], limit: limit, holding: held,
-                                             matching: columns)
-            } catch {
-                held?.release()
-                throw error
-            }
+        // The cursor holds the S3 cache copies until Spark has streamed the result.
+        do {
+            // Answered in the column types DuckDB gives the same statement (SparkResultTypes).
+            let columns = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(files)), parquetFiles: files)
+            return try await spark.query(statement, sources: [Self.sparkParquetSource(inputs.sparkFiles)], limit: limit, holding: inputs.lease,
+                                         matching: columns)
+        } catch {
+            inputs.release()
+            throw error
         }
-        return try await QueryCursor.open(engine: duckdb, setup: TableDefinition(sql: Self.tableSetup(files)), statement: statement, limit: limit,
-                                          parquetFiles: files, progress: progress)
     }
 
     /// Runs a query and writes its whole result (up to the limit) as one Parquet file in the
@@ -47,24 +40,14 @@ extension Lakehouse {
     /// statement (a decimal or integer Spark types narrower is cast up); a column Spark cannot
     /// give DuckDB's type is a 422.
     public func exportParquet(_ request: ParquetQueryRequest, progress: ProgressHandler? = nil) async throws -> StagedFile {
-        var lease: S3FileCache.Lease?
-        defer { lease?.release() }
         let statement = try request.statement()
         let limit = try effectiveLimit(request.limit)
         let output = duckdb.stagingPath(extension: "parquet")
-        // Spark reading S3 itself (footers fetched for DuckDB's types only), or local files.
-        let direct = try await sparkReadingS3(request.paths, engine: request.engine)
-        defer { direct?.footerLease.release() }
-        let files: [String]
-        let engine: SelectedEngine
-        if let direct {
-            (files, engine) = (direct.footers, .spark(direct.spark))
-        } else {
-            files = try await parquetFiles(request.paths, lease: &lease)
-            engine = try selectEngine(request.engine, bytesToScan: Self.totalSize(files))
-        }
-        if case .spark(let spark) = engine {
-            let sources = [Self.sparkParquetSource(try direct?.uris ?? sparkLocalPaths(files, lease: lease))]
+        let inputs = try await parquetInputs(request.paths, engine: request.engine)
+        defer { inputs.release() }
+        let files = inputs.files
+        if case .spark(let spark) = inputs.engine {
+            let sources = [Self.sparkParquetSource(inputs.sparkFiles)]
             do {
                 // The file gets DuckDB's column names and types for the same statement, or is refused.
                 let expected = try await duckDBColumns(of: statement, over: TableDefinition(sql: Self.tableSetup(files)), parquetFiles: files)

@@ -12,22 +12,15 @@ extension Lakehouse {
     /// estimates are each engine's own HyperLogLog and may differ within their errors.
     public func stats(_ request: ParquetStatsRequest) async throws -> ParquetStats {
         let started = ContinuousClock.now
-        var lease: S3FileCache.Lease?
-        defer { lease?.release() }
-        // Spark reading S3 itself (footers fetched for DuckDB's types), or local files.
-        let direct = try await sparkReadingS3(request.paths, engine: request.engine)
-        defer { direct?.footerLease.release() }
-        let files: [String]
-        if let direct { files = direct.footers } else { files = try await parquetFiles(request.paths, lease: &lease) }
+        let inputs = try await parquetInputs(request.paths, engine: request.engine)
+        defer { inputs.release() }
+        let files = inputs.files
         let source = try request.sql.map { sql -> String in
             let query = ParquetQueryRequest(paths: request.paths, sql: sql)
             return try query.statement()
         } ?? "SELECT * FROM t"
-        if let direct {
-            return try await statsOnSpark(source: source, files: files, sparkFiles: direct.uris, spark: direct.spark, started: started)
-        }
-        if case .spark(let spark) = try selectEngine(request.engine, bytesToScan: Self.totalSize(files)) {
-            return try await statsOnSpark(source: source, files: files, sparkFiles: try sparkLocalPaths(files, lease: lease), spark: spark, started: started)
+        if case .spark(let spark) = inputs.engine {
+            return try await statsOnSpark(source: source, files: files, sparkFiles: inputs.sparkFiles, spark: spark, started: started)
         }
         return try await duckdb.withConnection(parquetFiles: files) { connection in
             try self.defineTable(files, on: connection)

@@ -32,15 +32,20 @@ extension Lakehouse {
             }
             return (file, file)
         }
-        let key = String(location.prefix.dropLast())
-        let url = "s3://\(location.bucket)/\(key)"
-        let objects = try await s3ParquetObjects(path, location: location)
-        guard objects.count == 1, let object = objects.first, object.path == key else {
-            throw SwiftLakeError.invalid("not_a_file", "'\(url)' is a prefix (or glob) of \(objects.count) objects; \(operation) reads one Parquet file.")
-        }
+        let object = try await singleS3ParquetObject(path, location: location, operation: operation)
         let cache = try requireS3Cache()
         let held = lease ?? cache.lease()
         lease = held
-        return (try await cache.localFile(object, reading: reading, lease: held), url)
+        return (try await cache.localFile(object, reading: reading, lease: held), "s3://\(location.bucket)/\(object.path)")
+    }
+
+    /// The one object an `s3://` `path` names; a prefix or glob is a 400 naming `operation`.
+    func singleS3ParquetObject(_ path: String, location: S3Location, operation: String) async throws -> S3CachedObject {
+        let key = String(location.prefix.dropLast())   // S3Location ends a prefix with "/"
+        let objects = try await s3ParquetObjects(path, location: location)
+        guard objects.count == 1, let object = objects.first, object.path == key else {
+            throw SwiftLakeError.invalid("not_a_file", "'s3://\(location.bucket)/\(key)' is a prefix (or glob) of \(objects.count) objects; \(operation) reads one Parquet file.")
+        }
+        return object
     }
 }

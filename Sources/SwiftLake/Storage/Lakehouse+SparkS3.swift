@@ -62,39 +62,6 @@ extension Lakehouse {
         return direct
     }
 
-    /// For a Parquet request over `paths` that are all in S3 and that runs on Spark (the engine
-    /// choice by the objects' total size, as for local files) where Spark reads S3 itself: the
-    /// files' `s3a://` URIs for Spark, and local copies of just their footers, in the same
-    /// order, for DuckDB to type the answer (held by `footerLease` until the caller releases
-    /// it). `nil` for every other request, which then fetches what DuckDB or Spark reads.
-    func sparkReadingS3(_ paths: [String], engine choice: EngineChoice?) async throws
-        -> (spark: SparkEngine, uris: [String], footers: [String], footerLease: S3FileCache.Lease)? {
-        guard spark != nil, choice != .duckdb, !paths.isEmpty, configuration.sparkS3Reads != .staged else { return nil }
-        var locations: [(path: String, location: S3Location)] = []
-        for path in paths {
-            guard let location = try roots.s3Location(path) else { return nil }
-            locations.append((path, location))
-        }
-        var objects: [S3CachedObject] = []
-        var seen = Set<String>()
-        for (path, location) in locations {
-            for object in try await s3ParquetObjects(path, location: location) where seen.insert(object.url).inserted {
-                objects.append(object)
-            }
-        }
-        guard case .spark(let spark) = try selectEngine(choice, bytesToScan: objects.reduce(0) { $0 + ($1.size ?? 0) }),
-              try await sparkReadsDirectly(objects, spark: spark) else { return nil }
-        let cache = try requireS3Cache()
-        let lease = cache.lease()
-        do {
-            let footers = try await cache.localFiles(objects, reading: .parquetFooter, lease: lease)
-            return (spark, objects.map(Self.sparkS3URI), footers, lease)
-        } catch {
-            lease.release()
-            throw error
-        }
-    }
-
     /// Probe failures that say nothing about whether Spark reaches the bucket (the server is
     /// down, the query timed out or was interrupted; also any failure on SwiftLake's side of
     /// the connection, an `internal` error): passed on, not recorded.
