@@ -102,16 +102,18 @@ let package = Package(
         .executableTarget(name: "swiftlake-bench", dependencies: ["DeltaLake", "SwiftLake", "ObjectStore"], path: "bench/Sources/swiftlake-bench"),
         .executableTarget(name: "swiftlake-spark-bench", dependencies: ["SparkConnect"], path: "bench/Sources/swiftlake-spark-bench"),
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"]),
-        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect", "DeltaOracle"]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect", "DeltaOracle", "TestProcess"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "TestProcess"]),
         // delta_rs_oracle.py: the delta-rs oracle, run by the tests through python3.
-        .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB", "SwiftLake"],
+        .testTarget(name: "DeltaLakeTests", dependencies: ["DeltaLake", "ObjectStore", "DuckDB", "SwiftLake", "TestProcess"],
                     exclude: ["delta_rs_oracle.py"]),
         // The delta-rs rows oracle (delta_rows_oracle.py run by python3), shared by the test targets.
-        .target(name: "DeltaOracle", path: "Tests/DeltaOracle", exclude: ["delta_rows_oracle.py"]),
-        .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB", "DeltaLake", "DeltaOracle"]),
+        .target(name: "DeltaOracle", dependencies: ["TestProcess"], path: "Tests/DeltaOracle", exclude: ["delta_rows_oracle.py"]),
+        // Child processes (python oracles, servers, the CLI) run to their end off Swift's cooperative threads.
+        .target(name: "TestProcess", path: "Tests/TestProcess"),
+        .testTarget(name: "SwiftLakeTests", dependencies: ["SwiftLake", "DuckDB", "DeltaLake", "DeltaOracle", "TestProcess"]),
         // Runs the built `swiftlake` executable as a user would.
-        .testTarget(name: "SwiftLakeCLITests", dependencies: ["swiftlake"]),
+        .testTarget(name: "SwiftLakeCLITests", dependencies: ["swiftlake", "TestProcess"]),
         .testTarget(
             name: "SwiftLakeServerTests",
             dependencies: [
@@ -119,6 +121,7 @@ let package = Package(
                 "SwiftLake",
                 "ObjectStore",
                 "DeltaOracle",
+                "TestProcess",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import DeltaLake
 import Foundation
 import ObjectStore
+import TestProcess
 
 /// Where the shared test corpus is: `../shared/corpus` next to the repository
 /// (found through this file's real path, so a mirror package of symlinks works too).
@@ -42,41 +43,37 @@ func temporaryCopy(of name: String) throws -> String {
 /// A `-c` script that runs to its end leaves without interpreter teardown: deltalake's native
 /// threads sometimes abort the process while Python shuts down ("terminate called without an
 /// active exception"), which failed tests whose work was done.
-func runPython(_ arguments: [String]) -> (output: Data?, problem: String?) {
+func runPython(_ arguments: [String]) async -> (output: Data?, problem: String?) {
     let python = ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     var arguments = arguments
     if arguments.count >= 2, arguments[0] == "-c" {
         arguments[1] += "\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_sys.stderr.flush()\n_os._exit(0)\n"
     }
-    process.arguments = [python] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    do { try process.run() } catch { return (nil, "cannot run \(python): \(error)") }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    if process.terminationStatus != 0 {
-        return (nil, "\(python) \(arguments.first ?? "") failed: " + String(decoding: errData, as: UTF8.self).suffix(500))
+    let run = await runProcess([python] + arguments)
+    if run.status != 0 {
+        return (nil, "\(python) \(arguments.first ?? "") failed: " + run.stderrText.suffix(500))
     }
-    return (data, nil)
+    return (run.stdout, nil)
 }
 
 /// delta-rs's answers for every corpus table and version, computed once per test run by
-/// one python process (`delta_rs_oracle.py`).
-let deltaRsOracle: (oracle: JSONValue?, problem: String?) = {
-    let check = runPython(["-c", "import deltalake, pyarrow; assert deltalake.__version__ == '1.6.6', deltalake.__version__"])
+/// one python process (`delta_rs_oracle.py`). Awaited, never blocked on: the first caller
+/// starts it and later ones wait for the same answer.
+func deltaRsOracle() async -> (oracle: JSONValue?, problem: String?) {
+    await deltaRsOracleAnswer.value
+}
+
+private let deltaRsOracleAnswer = Task { () -> (oracle: JSONValue?, problem: String?) in
+    let check = await runPython(["-c", "import deltalake, pyarrow; assert deltalake.__version__ == '1.6.6', deltalake.__version__"])
     if let problem = check.problem {
         return (nil, "deltalake==1.6.6 and pyarrow are not importable (run scripts/setup-python.sh): \(problem)")
     }
     let script = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent("delta_rs_oracle.py").path
-    let run = runPython([script, deltaTables])
+    let run = await runPython([script, deltaTables])
     guard let data = run.output else { return (nil, run.problem) }
     do { return (try JSONValue.parse(utf8: [UInt8](data)), nil) } catch { return (nil, "oracle output is not JSON: \(error)") }
-}()
+}
 
 /// Python-compatible text of a typed partition value (see `canonical` in delta_rs_oracle.py).
 func canonical(_ value: PartitionValue) -> JSONValue {

@@ -43,14 +43,14 @@ import Testing
     """
 
     @Test func deltaRsReadsATableWeCommitted() async throws {
-        let check = runPython(["-c", "import deltalake, pyarrow; assert deltalake.__version__ == '1.6.6', deltalake.__version__"])
+        let check = await runPython(["-c", "import deltalake, pyarrow; assert deltalake.__version__ == '1.6.6', deltalake.__version__"])
         if let problem = check.problem {
             if fullTestRun { Issue.record("SWIFTLAKE_TEST_FULL=1 but delta-rs is unavailable: \(problem)") }
             else { print("skipping the delta-rs write check: \(problem)") }
             return
         }
         let root = try WriteFixtures.emptyDirectory()
-        let written = runPython(["-c", Self.writeFiles, root])
+        let written = await runPython(["-c", Self.writeFiles, root])
         let files = try JSONValue.parse(utf8: [UInt8](try #require(written.output, "\(written.problem ?? "")"))).arrayValue ?? []
         #expect(files.count == 4)
         let adds = files.map { f -> AddFile in
@@ -81,7 +81,7 @@ import Testing
         load.setAppTransaction(appId: "loader", version: 5)
         #expect(try await load.commit().version == 3)
 
-        let read = runPython(["-c", Self.readTable, root])
+        let read = await runPython(["-c", Self.readTable, root])
         let theirs = try JSONValue.parse(utf8: [UInt8](try #require(read.output, "\(read.problem ?? "")")))
         #expect(theirs["version"] == .int(3))
         let expectedFiles: [JSONValue] = [adds[1], adds[2], adds[3]].map {

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcess
 
 /// delta-rs's answer for one table version, as `delta_rows_oracle.py` computes it.
 public struct OracleRows: Sendable {
@@ -31,34 +32,18 @@ func quotedIdentifier(_ name: String) -> String { "\"" + name.replacingOccurrenc
 /// that has data files, from ONE python process (`delta_rows_oracle.py`, needing
 /// `deltalake==1.6.6` and `duckdb`): `[table: [version: OracleRows]]`, or why it is unavailable.
 ///
-/// Runs on a thread of its own: the python process takes seconds, and waiting for it on a
-/// Swift concurrency thread would starve other tests' timers.
+/// The python process takes seconds; it is awaited, never blocked on
+/// (``runProcess(_:executable:environment:input:directory:)``).
 public func loadDeltaRowsOracle(corpus: String) async -> (json: [String: [Int64: OracleRows]]?, problem: String?) {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: computeDeltaRowsOracle(corpus: corpus)) }.start()
-    }
-}
-
-private func computeDeltaRowsOracle(corpus: String) -> (json: [String: [Int64: OracleRows]]?, problem: String?) {
     let script = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent("delta_rows_oracle.py").path
     let python = ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    // At the lowest priority: the suite runs in parallel, and other tests need the CPU more.
-    // The answer goes to a file, not a pipe: the suite spawns other processes concurrently.
     let answerFile = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-delta-oracle-\(UUID().uuidString).json").path
     defer { try? FileManager.default.removeItem(atPath: answerFile) }
-    process.arguments = ["nice", "-n", "19", python, script, corpus, digestSQL, answerFile]
-    let err = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = err
-    do { try process.run() } catch { return (nil, "cannot run \(python): \(error)") }
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        return (nil, "python3 with deltalake==1.6.6 and duckdb is needed (scripts/setup-python.sh): "
-            + String(decoding: errData, as: UTF8.self).suffix(400))
+    // At the lowest priority: the suite runs in parallel, and other tests need the CPU more.
+    let run = await runProcess(["nice", "-n", "19", python, script, corpus, digestSQL, answerFile])
+    guard run.status == 0 else {
+        return (nil, "python3 with deltalake==1.6.6 and duckdb is needed (scripts/setup-python.sh): " + run.stderrText.suffix(400))
     }
     guard let answer = FileManager.default.contents(atPath: answerFile),
           let json = try? JSONSerialization.jsonObject(with: answer) as? [String: [String: [String: Any]]] else {

@@ -73,7 +73,15 @@ server.serve_forever()
         self.endpoint = endpoint
     }
 
-    static func start() throws -> FaultyS3Server? {
+    /// Starts the server and waits (on a thread of its own, not a Swift concurrency thread)
+    /// for it to print its port.
+    static func start() async throws -> FaultyS3Server? {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try startBlocking() }) }.start()
+        }
+    }
+
+    private static func startBlocking() throws -> FaultyS3Server? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3", "-c", script]

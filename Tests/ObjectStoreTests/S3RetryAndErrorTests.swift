@@ -6,7 +6,7 @@ import Testing
 /// ``FaultyS3Server``.
 @Suite struct S3RetryAndErrorTests {
     func withStore(_ body: (S3Store) async throws -> Void) async throws {
-        guard let server = try FaultyS3Server.start() else { return }
+        guard let server = try await FaultyS3Server.start() else { return }
         defer { server.stop() }
         let store = S3Store(configuration: S3Configuration(
             bucket: "lake", endpoint: server.endpoint, addressingStyle: .path,
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func throttlingThatOutlastsTheRetriesSaysSo() async throws {
-        guard let server = try FaultyS3Server.start() else { return }
+        guard let server = try await FaultyS3Server.start() else { return }
         defer { server.stop() }
         let store = S3Store(configuration: S3Configuration(
             bucket: "lake", endpoint: server.endpoint, addressingStyle: .path,

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcess
 import Testing
 @testable import ObjectStore
 
@@ -54,29 +55,21 @@ print(json.dumps(out))
                           "key": credentials.accessKeyId, "secret": credentials.secretAccessKey,
                           "token": credentials.sessionToken!, "region": "eu-west-1"])
         }
-        guard let theirs = try runOracle(input: JSONSerialization.data(withJSONObject: cases)) else { return }
+        guard let theirs = try await runOracle(input: JSONSerialization.data(withJSONObject: cases)) else { return }
         #expect(theirs == ours)
     }
 
     /// botocore's signatures, or nil after saying why the oracle is unavailable.
-    func runOracle(input: Data) throws -> [String]? {
+    func runOracle(input: Data) async throws -> [String]? {
         let full = ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3", "-c", Self.oracle]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        do { try process.run() } catch {
-            if full { Issue.record("python3 cannot run: \(error)") } else { print("skipping botocore oracle: python3 cannot run") }
+        let run = await runProcess([ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3", "-c", Self.oracle], input: input)
+        if let problem = run.launchError {
+            if full { Issue.record("python3 cannot run: \(problem)") } else { print("skipping botocore oracle: python3 cannot run") }
             return nil
         }
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = run.stdout
         let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text == "NO_BOTOCORE" || process.terminationStatus != 0 {
+        if text == "NO_BOTOCORE" || run.status != 0 {
             let why = "botocore is not installed for python3 (scripts/setup-python.sh installs moto, which brings it)"
             if full { Issue.record(Comment(rawValue: why)) } else { print("skipping botocore oracle: \(why)") }
             return nil

@@ -92,14 +92,14 @@ json.dump({"names": table.column_names, "values": expected,
 """#
 
     /// Writes pyarrow's stream and expected values; nil when pyarrow is unavailable.
-    static func oracle(chunkSize: Int) throws -> (stream: [UInt8], names: [String], values: [String: [String]], batches: Int)? {
-        guard pyArrowAvailable() else { return nil }
+    static func oracle(chunkSize: Int) async throws -> (stream: [UInt8], names: [String], values: [String: [String]], batches: Int)? {
+        guard await pyArrowAvailable() else { return nil }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-arrow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let streamFile = directory.appendingPathComponent("stream.arrows").path
         let expectedFile = directory.appendingPathComponent("expected.json").path
-        let run = try runPython(oracleScript, [streamFile, expectedFile, String(chunkSize)])
+        let run = await runPython(oracleScript, [streamFile, expectedFile, String(chunkSize)])
         guard run.status == 0 else {
             Issue.record("the pyarrow oracle failed (exit \(run.status)):\n\(run.stderr)")
             return nil
@@ -110,8 +110,8 @@ json.dump({"names": table.column_names, "values": expected,
     }
 
     @Test(arguments: [5, 2])
-    func everyTypeMatchesPyArrow(chunkSize: Int) throws {
-        guard let oracle = try Self.oracle(chunkSize: chunkSize) else { return }
+    func everyTypeMatchesPyArrow(chunkSize: Int) async throws {
+        guard let oracle = try await Self.oracle(chunkSize: chunkSize) else { return }
         let (schema, batches) = try ArrowStreamDecoder.decodeStream(oracle.stream)
         #expect(schema.fields.map(\.name) == oracle.names)
         #expect(batches.count == oracle.batches)
@@ -122,8 +122,8 @@ json.dump({"names": table.column_names, "values": expected,
         }
     }
 
-    @Test func fieldTypesAreDecoded() throws {
-        guard let oracle = try Self.oracle(chunkSize: 5) else { return }
+    @Test func fieldTypesAreDecoded() async throws {
+        guard let oracle = try await Self.oracle(chunkSize: 5) else { return }
         let schema = try ArrowStreamDecoder.decodeStream(oracle.stream).schema
         let types = Dictionary(uniqueKeysWithValues: schema.fields.map { ($0.name, $0.type) })
         #expect(types["i8"] == .int(bitWidth: 8, signed: true))
@@ -142,8 +142,8 @@ json.dump({"names": table.column_names, "values": expected,
         #expect(st.children.map(\.type) == [.int(bitWidth: 32, signed: true), .utf8])
     }
 
-    @Test func typedColumnsHoldTheValues() throws {
-        guard let oracle = try Self.oracle(chunkSize: 5) else { return }
+    @Test func typedColumnsHoldTheValues() async throws {
+        guard let oracle = try await Self.oracle(chunkSize: 5) else { return }
         let batch = try ArrowStreamDecoder.decodeStream(oracle.stream).batches[0]
         guard case .int64(let longs) = batch.column(named: "i64")!.values else {
             Issue.record("i64 is not an int64 column"); return
@@ -158,8 +158,8 @@ json.dump({"names": table.column_names, "values": expected,
         #expect(batch.row(0)[0] == .byte(1))
     }
 
-    @Test func truncatedStreamsAreMalformed() throws {
-        guard let oracle = try Self.oracle(chunkSize: 5) else { return }
+    @Test func truncatedStreamsAreMalformed() async throws {
+        guard let oracle = try await Self.oracle(chunkSize: 5) else { return }
         let truncated = Array(oracle.stream.prefix(oracle.stream.count - 100))
         #expect(throws: ArrowDecodingError.self) { try ArrowStreamDecoder.decodeStream(truncated) }
         #expect(throws: ArrowDecodingError.self) { try ArrowStreamDecoder.decodeStream([0xFF, 0xFF, 0xFF, 0xFF, 0x10]) }

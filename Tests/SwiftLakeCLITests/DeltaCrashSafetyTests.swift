@@ -1,4 +1,5 @@
 import Foundation
+import TestProcess
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -309,27 +310,8 @@ struct DeltaCrashSafetyTests {
     }
 
     static func python(_ arguments: [String]) async -> (status: Int32, stdout: String, stderr: String) {
-        await withCheckedContinuation { continuation in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = [ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3"] + arguments
-                let base = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-crash-py-\(UUID().uuidString)").path
-                _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
-                _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
-                defer { try? FileManager.default.removeItem(atPath: base + ".out"); try? FileManager.default.removeItem(atPath: base + ".err") }
-                let out = FileHandle(forWritingAtPath: base + ".out"), err = FileHandle(forWritingAtPath: base + ".err")
-                process.standardOutput = out
-                process.standardError = err
-                process.standardInput = FileHandle.nullDevice
-                do { try process.run() } catch { continuation.resume(returning: (-1, "", "\(error)")); return }
-                process.waitUntilExit()
-                try? out?.close(); try? err?.close()
-                continuation.resume(returning: (process.terminationStatus,
-                                                (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
-                                                (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""))
-            }.start()
-        }
+        let run = await runProcess([ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3"] + arguments)
+        return (run.status, run.stdoutText, run.stderrText)
     }
 
     static func padded(_ version: Int) -> String { String(format: "%020d", version) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcess
 import Testing
 
 /// Writers as separate `swiftlake` processes commit to one Delta table in S3 (moto_server,
@@ -26,18 +27,14 @@ struct S3ConcurrencyProcessTests {
     }
 
     /// Runs python3 with boto3 against the endpoint; returns stdout.
-    static func boto(_ script: String, _ arguments: [String], environment: [String: String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import boto3, sys, os\ns3 = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL'])\n" + script] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
-        return String(decoding: data, as: UTF8.self)
+    static func boto(_ script: String, _ arguments: [String], environment: [String: String]) async throws -> String {
+        let run = await runProcess(["python3", "-c", "import boto3, sys, os\ns3 = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL'])\n" + script] + arguments,
+                                   environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+        guard run.status == 0 else {
+            struct BotoFailed: Error, CustomStringConvertible { var description: String }
+            throw BotoFailed(description: "boto3 script failed (status \(run.status)): \(run.stderrText.suffix(1500))")
+        }
+        return run.stdoutText
     }
 
     actor Ledger {
@@ -66,7 +63,7 @@ struct S3ConcurrencyProcessTests {
         }
         let environment = Self.environment(endpoint)
         let bucket = "swiftlake-procs-\(UUID().uuidString.lowercased().prefix(12))"
-        _ = try Self.boto("s3.create_bucket(Bucket=sys.argv[1])", [bucket], environment: environment)
+        _ = try await Self.boto("s3.create_bucket(Bucket=sys.argv[1])", [bucket], environment: environment)
         let table = "s3://\(bucket)/lake/stress"
         let common = ["--root", "s3://\(bucket)/lake", "--threads", "1", "--no-progress", "--format", "json"]
         let created = try await CLI.run(["delta", "write", table, "--rows", #"[{"id": -1, "batch": -1}]"#, "--partition-by", "batch"] + common,
@@ -98,7 +95,7 @@ struct S3ConcurrencyProcessTests {
         #expect(unexpected.isEmpty, "failures that were not conflicts: \(unexpected)")
         #expect(versions == Array(0..<versions.count), "every success has its own version, no gaps: \(versions)")
 
-        let listed = try Self.boto("""
+        let listed = try await Self.boto("""
             keys = [o['Key'] for p in s3.get_paginator('list_objects_v2').paginate(Bucket=sys.argv[1], Prefix='lake/stress/_delta_log/') for o in p.get('Contents', [])]
             print('\\n'.join(k.rsplit('/', 1)[1] for k in keys if k.endswith('.json')))
             """, [bucket], environment: environment)

@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import SwiftLake
 import SwiftLakeServer
+import TestProcess
 import Testing
 
 /// Acceptance test of "Delta writing": every operation, run by SwiftLake through the REST API,
@@ -234,30 +235,8 @@ func runDeltaRs(_ script: String, _ arguments: [String]) async throws -> [String
     // process while Python shuts down.
     let exit = "\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_sys.stderr.flush()\n_os._exit(0)\n"
     func run(_ args: [String]) async -> (Int32, String, String) {
-        await withCheckedContinuation { continuation in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = [python] + args
-                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-deltars-\(UUID().uuidString)")
-                let outPath = scratch.path + ".out", errPath = scratch.path + ".err"
-                _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-                _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-                defer { try? FileManager.default.removeItem(atPath: outPath); try? FileManager.default.removeItem(atPath: errPath) }
-                guard let out = FileHandle(forWritingAtPath: outPath), let err = FileHandle(forWritingAtPath: errPath) else {
-                    continuation.resume(returning: (-1, "", "cannot create \(outPath)")); return
-                }
-                process.standardOutput = out
-                process.standardError = err
-                process.standardInput = FileHandle.nullDevice
-                do { try process.run() } catch { continuation.resume(returning: (-1, "", "\(error)")); return }
-                process.waitUntilExit()
-                try? out.close(); try? err.close()
-                let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-                let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-                continuation.resume(returning: (process.terminationStatus, stdout, stderr))
-            }.start()
-        }
+        let output = await runProcess([python] + args)
+        return (output.status, output.stdoutText, output.stderrText)
     }
     let (probe, _, _) = await run(["-c", "import deltalake, duckdb, pyarrow, sys; sys.exit(0 if deltalake.__version__ == '1.6.6' else 1)"])
     if probe != 0 {

@@ -41,7 +41,7 @@ print(json.dumps({
     @Test func everyTypeMatchesDuckDB() async throws {
         let directory = try TemporaryDirectory()
         let file = directory.file("all_types.parquet")
-        guard let output = try runPythonOracle(Self.oracleScript, [file]) else { return }
+        guard let output = try await runPythonOracle(Self.oracleScript, [file]) else { return }
         struct Oracle: Decodable { var types: [[String]]; var rows: [[String: JSONValue]] }
         struct Response: Decodable {
             var columns: [ResultColumn]

@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import TestProcess
 import Testing
 
 @testable import SwiftLake
@@ -211,11 +212,11 @@ import Testing
         print(json.dumps({'schema': str(t.schema), 'rows': t.to_pylist()}, default=str))
         """
 
-    @Test func everyTypeReadsBackInPyArrow() throws {
+    @Test func everyTypeReadsBackInPyArrow() async throws {
         let columns = Self.allTypes
         let batch = RowBatch(columns: columns.map(\.values), count: 4)
         let bytes = Self.stream(columns.map(\.resultColumn), [batch])
-        guard let output = try pyArrow(Self.readStream, stream: bytes) else { return }
+        guard let output = try await pyArrow(Self.readStream, stream: bytes) else { return }
         let result = try ParsedJSON.parse(output)
 
         guard case let .string(schema)? = result["schema"] else {
@@ -239,7 +240,7 @@ import Testing
         }
     }
 
-    @Test func multipleBatchesFormOneTable() throws {
+    @Test func multipleBatchesFormOneTable() async throws {
         let columns = [
             ResultColumn(name: "id", type: "BIGINT", logicalType: .bigint),
             ResultColumn(name: "name", type: "VARCHAR", logicalType: .varchar),
@@ -265,7 +266,7 @@ import Testing
                               'name': t.column('name').to_pylist(), 'ns': t.column('ns').cast('int64').to_pylist(),
                               'tags': [len(x) for x in t.column('tags').to_pylist()]}))
             """
-        guard let output = try pyArrow(script, stream: bytes) else { return }
+        guard let output = try await pyArrow(script, stream: bytes) else { return }
         let result = try ParsedJSON.parse(output)
         #expect(result["batches"] == (try ParsedJSON.parse("[3, 0, 9]")))
         #expect(result["id"] == .array((0..<12).map { .number(String($0)) }))
@@ -274,11 +275,11 @@ import Testing
         #expect(result["tags"] == .array((0..<12).map { .number(String($0)) }))
     }
 
-    @Test func streamWithoutBatchesStillHasSchema() throws {
+    @Test func streamWithoutBatchesStillHasSchema() async throws {
         // The type of `x` must come from a batch; with none, the schema is written at the end.
         let columns = [ResultColumn(name: "x", type: "", logicalType: nil), ResultColumn(name: "y", type: "DOUBLE")]
         let bytes = Self.stream(columns, [])
-        guard let output = try pyArrow(Self.readStream, stream: bytes) else { return }
+        guard let output = try await pyArrow(Self.readStream, stream: bytes) else { return }
         let result = try ParsedJSON.parse(output)
         #expect(result["schema"] == .string("x: string\ny: double"))
         #expect(result["rows"] == .array([]))
@@ -325,11 +326,11 @@ import Testing
 /// Writes `stream` to a temporary file and runs `script` on it (`sys.argv[1]`) with pyarrow;
 /// returns stdout. Returns `nil`, saying why, when pyarrow is missing and the full suite was not
 /// requested; under `make test` (SWIFTLAKE_TEST_FULL=1) a missing pyarrow fails the test.
-private func pyArrow(_ script: String, stream: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) throws -> String? {
+private func pyArrow(_ script: String, stream: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) async throws -> String? {
     let environment = ProcessInfo.processInfo.environment
     let python = environment["SWIFTLAKE_PYTHON"] ?? "python3"
     let full = environment["SWIFTLAKE_TEST_FULL"] == "1"
-    if (try? runPython(python, ["-c", "import pyarrow"]).status) != 0 {
+    if await runPython(python, ["-c", "import pyarrow"]).status != 0 {
         if full {
             Issue.record("SWIFTLAKE_TEST_FULL=1 but pyarrow is not installed for \(python) (scripts/setup-python.sh installs it)", sourceLocation: sourceLocation)
             return nil
@@ -341,7 +342,7 @@ private func pyArrow(_ script: String, stream: [UInt8], sourceLocation: SourceLo
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlake-arrow-\(UUID().uuidString).arrows")
     try Data(stream).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let run = try runPython(python, ["-c", script, file.path])
+    let run = await runPython(python, ["-c", script, file.path])
     guard run.status == 0 else {
         Issue.record("pyarrow could not read the stream (exit \(run.status)):\n\(run.stderr)", sourceLocation: sourceLocation)
         return nil
@@ -349,31 +350,10 @@ private func pyArrow(_ script: String, stream: [UInt8], sourceLocation: SourceLo
     return run.stdout
 }
 
-/// Runs `python` with `arguments`, its output going through files (no pipe to fill up).
-private func runPython(_ python: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let directory = FileManager.default.temporaryDirectory
-    let outURL = directory.appendingPathComponent("swiftlake-arrow-\(UUID().uuidString).out")
-    let errURL = directory.appendingPathComponent("swiftlake-arrow-\(UUID().uuidString).err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer {
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python] + arguments
-    let outHandle = try FileHandle(forWritingTo: outURL)
-    let errHandle = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = outHandle
-    process.standardError = errHandle
-    try process.run()
-    process.waitUntilExit()
-    try outHandle.close()
-    try errHandle.close()
-    let stdout = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
-    let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-    return (process.terminationStatus, stdout, stderr)
+/// Runs `python` with `arguments` to its end (off Swift's cooperative threads).
+private func runPython(_ python: String, _ arguments: [String]) async -> (status: Int32, stdout: String, stderr: String) {
+    let output = await runProcess([python] + arguments)
+    return (output.status, output.stdoutText, output.stderrText)
 }
 
 // MARK: - Exact JSON
@@ -630,7 +610,7 @@ private func jsonString(_ text: String) -> String {
         }
     }
 
-    @Test func columnarMultiBatchStreamWithNullsReadsIdenticallyInPyArrow() throws {
+    @Test func columnarMultiBatchStreamWithNullsReadsIdenticallyInPyArrow() async throws {
         let (columnar, decoded, _) = try Self.streams(limit: 4999)
         // pyarrow validates the columnar stream fully and reads the same table as from the value path's.
         let script = """
@@ -651,7 +631,7 @@ private func jsonString(_ text: String) -> String {
         let companion = FileManager.default.temporaryDirectory.appendingPathComponent("arrow-chunk-\(UUID().uuidString)")
         try Data(decoded).write(to: companion)
         defer { try? FileManager.default.removeItem(at: companion) }
-        guard let output = try pyArrow(script.replacingOccurrences(of: "sys.argv[1] + '.decoded'", with: "'\(companion.path)'"),
+        guard let output = try await pyArrow(script.replacingOccurrences(of: "sys.argv[1] + '.decoded'", with: "'\(companion.path)'"),
                                        stream: columnar) else { return }
         let result = try ParsedJSON.parse(output)
         #expect(result["batches"] == (try ParsedJSON.parse("[2048, 2048, 903]")))

@@ -53,7 +53,7 @@ for offset in map(int, sys.argv[2:]):
 print(json.dumps({"version": data[0], "vectors": out}))
 """#
         let path = dir.path + "/" + written.path
-        guard let output = try runPythonOracle(script, [path] + file.entries.map { String($0.offset) }) else { return }
+        guard let output = try await runPythonOracle(script, [path] + file.entries.map { String($0.offset) }) else { return }
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(json["version"] as? Int == 1)
         let vectors = try #require(json["vectors"] as? [[String: Any]])
@@ -91,7 +91,7 @@ def z85(text):
 bitmap = z85(sys.argv[1])[:int(sys.argv[2])]
 print(sorted(pyroaring.BitMap64.deserialize(bitmap[4:])), str(uuid.UUID(bytes=z85(sys.argv[3][-20:]))))
 """#
-        guard let output = try runPythonOracle(script, [inline.pathOrInlineDv, String(inline.sizeInBytes), descriptor.pathOrInlineDv]) else { return }
+        guard let output = try await runPythonOracle(script, [inline.pathOrInlineDv, String(inline.sizeInBytes), descriptor.pathOrInlineDv]) else { return }
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "[3, 4, 7, 11, 18, 29] d2c639aa-8816-431a-aaf6-d3fe2512ff61")
     }
 }

@@ -27,7 +27,7 @@ struct DeletionVectorOracleView: Sendable {
     var problems: [String]
 }
 
-func deletionVectorOracle(_ path: String) throws -> DeletionVectorOracleView? {
+func deletionVectorOracle(_ path: String) async throws -> DeletionVectorOracleView? {
     let script = #"""
 import json, os, struct, sys, uuid, zlib
 import pyarrow as pa, pyarrow.parquet as pq
@@ -113,7 +113,7 @@ dt = DeltaTable(root)
 result = pa.table(QueryBuilder().register("t", dt).execute("SELECT * FROM t").read_all())
 print(json.dumps({"rows": render(rows), "deltaRsRows": render(result.to_pylist()), "files": files, "problems": problems}))
 """#
-    guard let output = try runPythonOracle(script, [path]) else { return nil }
+    guard let output = try await runPythonOracle(script, [path]) else { return nil }
     let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
     let files = (json["files"] as? [[String: Any]] ?? []).map { f in
         DeletionVectorOracleView.File(path: f["path"] as? String ?? "", numRecords: f["numRecords"] as? Int ?? -1,

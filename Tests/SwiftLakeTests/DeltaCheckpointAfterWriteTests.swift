@@ -21,11 +21,11 @@ import Testing
         let hint = try DeltaLake.JSONValue.parse(String(contentsOfFile: path + "/_delta_log/_last_checkpoint", encoding: .utf8))
         #expect(hint["version"]?.int64Value == 10)
 
-        guard let view = try deltaRsView(path) else { return }
+        guard let view = try await deltaRsView(path) else { return }
         #expect(view.version == 11 && view.rows.count == 12)
         // The checkpoint alone holds version 10: delta-rs reads the same rows without commits 0–10.
         try hideCommits(path, through: 10)
-        guard let fromCheckpoint = try deltaRsView(path) else { return }
+        guard let fromCheckpoint = try await deltaRsView(path) else { return }
         #expect(fromCheckpoint.version == 11 && fromCheckpoint.rows == view.rows)
     }
 }

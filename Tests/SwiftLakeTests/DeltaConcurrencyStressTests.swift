@@ -215,7 +215,7 @@ struct DeltaConcurrencyStressTests {
         expected.sort()
         let actual = try await ourRows(lake, path, columns: ["id", "writer", "val"])
         #expect(actual == expected)
-        guard let view = try deltaRsView(path) else { return }
+        guard let view = try await deltaRsView(path) else { return }
         #expect(view.rows == expected && view.version == Int(n))
     }
 }

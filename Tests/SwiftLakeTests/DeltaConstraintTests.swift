@@ -131,14 +131,14 @@ import Testing
         await expectError(.unprocessable) {
             _ = try await lake.deltaWrite(DeltaWriteRequest(path: table, rows: [["id": .int(0), "at": .string("2024-01-01 00:00:00")]]))
         }
-        guard let views = try deltaRsViews([(table, nil)]) else { return }
+        guard let views = try await deltaRsViews([(table, nil)]) else { return }
         #expect(views[0].version == 1)
     }
 
     @Test("delta-rs's constraints are enforced by us, and ours by delta-rs")
     func deltaRsBothWays() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, """
+        guard try await deltaRs(table, """
 write([{"id": 1, "name": "a"}])
 DeltaTable(path).alter.add_constraint({"id_positive": "id > 0"})
 """) != nil else { return }
@@ -149,7 +149,7 @@ DeltaTable(path).alter.add_constraint({"id_positive": "id > 0"})
         #expect(try await lake.deltaWrite(DeltaWriteRequest(path: table, rows: [["id": .int(2), "name": .string("c")]])).version == 2)
 
         _ = try await lake.deltaAddConstraint(path: table, name: "short_name", expression: "length(name) < 3")
-        let answer = try deltaRs(table, """
+        let answer = try await deltaRs(table, """
 try:
     write([{"id": 3, "name": "toolong"}])
     print("written")

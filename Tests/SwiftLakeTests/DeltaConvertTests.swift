@@ -41,7 +41,7 @@ import Testing
         guard case .object(let commit)? = history.history.first else { Issue.record("no history"); return }
         #expect(commit["operation"] == .string("CONVERT"))
 
-        guard let answer = try deltaRs(table, """
+        guard let answer = try await deltaRs(table, """
 import duckdb
 dt = DeltaTable(path)
 schema = {f.name: str(f.type.type) for f in dt.schema().fields}
@@ -97,7 +97,7 @@ print(json.dumps({"version": dt.version(), "rows": len(ours), "equal": ours == t
         let result = try await lake.deltaConvert(DeltaConvertRequest(path: table))
         #expect(result.numFiles == 2 && result.numRows == 200 && result.columns == ["id", "amount", "source"] && result.partitionColumns.isEmpty)
         #expect(try await deltaRows(lake, table, "SELECT count(*), sum(amount) FROM t") == [["200", "101000"]])
-        guard let views = try deltaRsViews([(table, nil)]) else { return }
+        guard let views = try await deltaRsViews([(table, nil)]) else { return }
         #expect(views[0].count == 200 && views[0].files == ["a.parquet", "sub/b.parquet"])
     }
 }

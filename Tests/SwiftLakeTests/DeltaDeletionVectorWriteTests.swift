@@ -33,7 +33,7 @@ struct DeltaDeletionVectorWriteTests {
     static func expectRows(_ lake: Lakehouse, _ path: String, _ expected: [String], vectors: Int? = nil,
                            sourceLocation: SourceLocation = #_sourceLocation) async throws {
         #expect(try await ourRows(lake, path, columns: ["id", "name"]) == expected, sourceLocation: sourceLocation)
-        guard let oracle = try deletionVectorOracle(path) else { return }
+        guard let oracle = try await deletionVectorOracle(path) else { return }
         #expect(oracle.problems.isEmpty, "\(oracle.problems)", sourceLocation: sourceLocation)
         #expect(oracle.rows == expected, sourceLocation: sourceLocation)
         #expect(oracle.deltaRsRows == expected, sourceLocation: sourceLocation)
@@ -83,7 +83,7 @@ struct DeltaDeletionVectorWriteTests {
         #expect(metrics["numDeletionVectorsUpdated"] == .string("1") && metrics["numDeletionVectorsRemoved"] == .string("1"))
         alive.removeAll { $0 == 5 }
         try await Self.expectRows(lake, path, Self.rows(alive), vectors: 1)
-        if let oracle = try deletionVectorOracle(path) {
+        if let oracle = try await deletionVectorOracle(path) {
             #expect(oracle.files.compactMap(\.cardinality) == [3])
         }
 
@@ -136,7 +136,7 @@ struct DeltaDeletionVectorWriteTests {
         let update = try await lake.deltaUpdate(DeltaUpdateRequest(path: path, predicate: "value = 3", updates: ["value": "value * 10"]))
         #expect(update.rowsUpdated == 1)
         #expect(try await ourRows(lake, path, columns: ["value"]) == values([4, 5, 6, 7, 8, 30]))
-        guard let oracle = try deletionVectorOracle(path) else { return }
+        guard let oracle = try await deletionVectorOracle(path) else { return }
         #expect(oracle.problems.isEmpty, "\(oracle.problems)")
         #expect(oracle.rows == values([4, 5, 6, 7, 8, 30]) && oracle.deltaRsRows == values([4, 5, 6, 7, 8, 30]))
         // Spark's rows 0 and 9 stay deleted, with ours: positions of 0, 1, 2, 3, 9.
@@ -330,7 +330,7 @@ struct DeltaDeletionVectorWriteTests {
         }
         func check(_ ids: [Int], names: [Int: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws {
             #expect(try await ourRows(lake, path, columns: ["grp", "id", "name"]) == expected(ids, names: names), sourceLocation: sourceLocation)
-            guard let oracle = try deletionVectorOracle(path) else { return }
+            guard let oracle = try await deletionVectorOracle(path) else { return }
             #expect(oracle.problems.isEmpty, "\(oracle.problems)", sourceLocation: sourceLocation)
             #expect(oracle.rows == expected(ids, names: names), sourceLocation: sourceLocation)
             #expect(oracle.deltaRsRows == expected(ids, names: names), sourceLocation: sourceLocation)
@@ -348,7 +348,7 @@ struct DeltaDeletionVectorWriteTests {
         #expect(update.rowsUpdated == 5 && update.rowsCopied == 0)  // 1001, 2001, …, 5001 (1 is gone)
         let names = Dictionary(uniqueKeysWithValues: [1001, 2001, 3001, 4001, 5001].map { ($0, "u") })
         try await check(alive, names: names)
-        if let oracle = try deletionVectorOracle(path) {
+        if let oracle = try await deletionVectorOracle(path) {
             let marked: Int = oracle.files.compactMap(\.cardinality).reduce(0, +)
             #expect(marked == 3105)  // 3,000 even ids, 100 odd ids below 200, 5 updated rows
         }
@@ -383,7 +383,7 @@ struct DeltaDeletionVectorWriteTests {
         let delete = try await lake.deltaDelete(DeltaDeleteRequest(path: path, predicate: "id IN (4, 14)"))
         #expect(delete.rowsDeleted == 2 && delete.filesRemoved == 0)
         try await Self.expectRows(lake, path, Self.rows(Array(1...20).filter { ![4, 14].contains($0) }), vectors: 2)
-        if let oracle = try deletionVectorOracle(path) {
+        if let oracle = try await deletionVectorOracle(path) {
             #expect(oracle.files.map(\.numRecords).sorted() == [10, 10])
         }
     }

@@ -26,7 +26,7 @@ import Testing
             copies.append((name, table, result.version, lake))
         }
         let requests = copies.flatMap { [(path: deltaCorpus + "/" + $0.name, version: Optional($0.version)), (path: $0.path, version: nil)] }
-        guard let views = try deltaRsViews(requests) else { return }
+        guard let views = try await deltaRsViews(requests) else { return }
         for (index, copy) in copies.enumerated() {
             let original = views[2 * index], fromCheckpoint = views[2 * index + 1]
             #expect(fromCheckpoint == original, "\(copy.name): delta-rs read \(fromCheckpoint) from the checkpoint, \(original) from the log")
@@ -81,13 +81,13 @@ import Testing
     @Test("tombstones older than delta.deletedFileRetentionDuration are left out of checkpoints")
     func expiredTombstonesLeftOut() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, """
+        guard try await deltaRs(table, """
 write([{"id": 1}])
 write([{"id": 2}], mode="overwrite")
 """) != nil else { return }
         // The removal is seconds old: kept. With a zero retention it has expired.
         #expect(try await lake.deltaCheckpoint(path: table).numOfRemoveFiles == 1)
-        guard try deltaRs(table, """
+        guard try await deltaRs(table, """
 DeltaTable(path).alter.set_table_properties({"delta.deletedFileRetentionDuration": "interval 0 seconds"})
 """) != nil else { return }
         let later = try await lake.deltaCheckpoint(path: table)
@@ -99,7 +99,7 @@ DeltaTable(path).alter.set_table_properties({"delta.deletedFileRetentionDuration
     @Test("deltaCheckpointIfDue checkpoints every delta.checkpointInterval commits")
     func checkpointInterval() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, """
+        guard try await deltaRs(table, """
 write([{"id": 0}], configuration={"delta.checkpointInterval": "3"})
 for i in range(1, 7):
     write([{"id": i}])

@@ -18,7 +18,7 @@ for i in range(6):
     @Test("versions inside the retention stay readable, through the checkpoint before the oldest of them")
     func keepsWhatRetainedVersionsNeed() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.sixCommits) != nil else { return }
+        guard try await deltaRs(table, Self.sixCommits) != nil else { return }
         let early = try await lake.deltaCheckpoint(path: table, version: 2, cleanUpLogs: false)
         for version: Int64 in 0...3 { try setModificationTime(commit(table, version), daysAgo: 40) }
         try setModificationTime(table + "/" + early.checkpoint, daysAgo: 40)
@@ -36,28 +36,28 @@ for i in range(6):
             #expect(try await deltaRows(lake, table, version: version, "SELECT count(*) FROM t") == [[String(version + 1)]])
         }
         await expectError(.notFound) { _ = try await deltaRows(lake, table, version: 1) }
-        guard let views = try deltaRsViews([(table, 4), (table, 2), (table, nil)]) else { return }
+        guard let views = try await deltaRsViews([(table, 4), (table, 2), (table, nil)]) else { return }
         #expect(views.map(\.count) == [5, 3, 6])
     }
 
     @Test("when every version is older than the retention, only what the latest needs is kept")
     func everythingExpired() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.sixCommits) != nil else { return }
+        guard try await deltaRs(table, Self.sixCommits) != nil else { return }
         for version: Int64 in 0...5 { try setModificationTime(commit(table, version), daysAgo: 40) }
         let result = try await lake.deltaCheckpoint(path: table)
         #expect(result.logCleanup?.deletedFiles.count == 5)
         #expect(try logEntries(table) == ["00000000000000000005.checkpoint.parquet", "00000000000000000005.json", "_last_checkpoint"])
-        guard let views = try deltaRsViews([(table, nil)]) else { return }
+        guard let views = try await deltaRsViews([(table, nil)]) else { return }
         #expect(views[0].version == 5 && views[0].count == 6)
     }
 
     @Test("nothing is deleted inside the retention, nor when delta.enableExpiredLogCleanup is false")
     func nothingToDelete() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.sixCommits) != nil else { return }
+        guard try await deltaRs(table, Self.sixCommits) != nil else { return }
         #expect(try await lake.deltaCheckpoint(path: table).logCleanup?.deletedFiles == [])
-        guard try deltaRs(table, """
+        guard try await deltaRs(table, """
 DeltaTable(path).alter.set_table_properties({"delta.enableExpiredLogCleanup": "false"})
 """) != nil else { return }
         for version: Int64 in 0...6 { try setModificationTime(commit(table, version), daysAgo: 40) }

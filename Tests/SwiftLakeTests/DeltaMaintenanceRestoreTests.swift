@@ -17,7 +17,7 @@ write([{"id": 12}])
     @Test("restoring version 1 commits version 4, which delta-rs reads as version 1's rows and files")
     func restoreVersion() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         let result = try await lake.deltaRestore(path: table, version: 1)
         #expect(result.version == 4)
         #expect(result.restoredVersion == 1)
@@ -25,7 +25,7 @@ write([{"id": 12}])
         #expect(result.numRemovedFiles == 2)    // the files of v2 and v3
         #expect(result.numOfFilesAfterRestore == 2)
 
-        guard let views = try deltaRsViews([(table, 1), (table, nil), (table, 3)]) else { return }
+        guard let views = try await deltaRsViews([(table, 1), (table, nil), (table, 3)]) else { return }
         let (then, now, before) = (views[0], views[1], views[2])
         #expect(now.version == 4)
         #expect(now.files == then.files)
@@ -48,7 +48,7 @@ write([{"id": 12}])
     @Test("restoring by timestamp picks the version committed then")
     func restoreTimestamp() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         // Commit times are the commit files' modification times: put them a minute apart.
         for version in 0...3 {
             try setModificationTime(table + "/_delta_log/" + LogFile.paddedVersion(Int64(version)) + ".json",
@@ -65,12 +65,12 @@ write([{"id": 12}])
     @Test("restore brings back the old schema; delta-rs reads the restored columns")
     func restoreSchema() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, """
+        guard try await deltaRs(table, """
 write([{"id": 1}])
 write([{"id": 2, "name": "b"}], mode="overwrite", schema_mode="overwrite")
 """) != nil else { return }
         _ = try await lake.deltaRestore(path: table, version: 0)
-        guard let views = try deltaRsViews([(table, nil)]) else { return }
+        guard let views = try await deltaRsViews([(table, nil)]) else { return }
         #expect(views[0].columns == ["id"])
         #expect(views[0].count == 1)
         let detail = try await lake.deltaDetail(path: table)
@@ -80,7 +80,7 @@ write([{"id": 2, "name": "b"}], mode="overwrite", schema_mode="overwrite")
     @Test("a restore whose files were vacuumed is refused with 422 naming them; nothing is committed")
     func restoreVacuumedFiles() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         let v0 = try await lake.deltaFiles(path: table, version: 0).files
         try FileManager.default.removeItem(atPath: table + "/" + v0[0].path)
         let error = await expectError(.unprocessable) { _ = try await lake.deltaRestore(path: table, version: 1) }
@@ -92,7 +92,7 @@ write([{"id": 2, "name": "b"}], mode="overwrite", schema_mode="overwrite")
     @Test("restore needs a version or timestamp (400), an existing version (404)")
     func restoreErrors() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         await expectError(.invalidRequest) { _ = try await lake.deltaRestore(path: table) }
         await expectError(.notFound) { _ = try await lake.deltaRestore(path: table, version: 9) }
         await expectError(.invalidRequest) { _ = try await lake.deltaRestore(path: table, version: 1, timestamp: "2024-01-01") }

@@ -68,7 +68,7 @@ struct DeltaRsDigest: Decodable, Equatable, Sendable {
 /// Asks delta-rs 1.6.6 (one python process) how it reads each `(path, version)`; `nil`
 /// when python is missing (the test is then skipped, unless the full suite was asked for).
 /// A table delta-rs cannot open fails the test with its error.
-func deltaRsViews(_ tables: [(path: String, version: Int64?)]) throws -> [DeltaRsDigest]? {
+func deltaRsViews(_ tables: [(path: String, version: Int64?)]) async throws -> [DeltaRsDigest]? {
     let script = #"""
 import hashlib, json, os, sys, urllib.parse
 import deltalake
@@ -89,14 +89,14 @@ print(json.dumps(out))
 """#
     let request = "[" + tables.map { "{\"path\": \(DeltaLake.JSONValue.string($0.path)), \"version\": \($0.version.map(String.init) ?? "null")}" }
         .joined(separator: ", ") + "]"
-    guard let output = try runPythonOracle(script, [request]) else { return nil }
+    guard let output = try await runPythonOracle(script, [request]) else { return nil }
     return try JSONDecoder().decode([DeltaRsDigest].self, from: Data(output.utf8))
 }
 
 /// Runs a delta-rs (`deltalake`) python snippet with `sys.argv[1]` = `table`; `nil` when
 /// python is missing. Use it to write the tables a test needs.
 @discardableResult
-func deltaRs(_ table: String, _ body: String) throws -> String? {
+func deltaRs(_ table: String, _ body: String) async throws -> String? {
     let script = """
 import sys, json, datetime
 import pyarrow as pa
@@ -107,7 +107,7 @@ def write(rows, mode="append", **kw):
     write_deltalake(path, pa.Table.from_pylist(rows), mode=mode, post_commithook_properties=no_checkpoints, **kw)
 
 """ + body
-    return try runPythonOracle(script, [table])
+    return try await runPythonOracle(script, [table])
 }
 
 /// The rows of `sql` over the Delta table at `path` (at `version`), as text.

@@ -21,7 +21,7 @@ write([{"id": 3, "p": "b"}], mode="overwrite", partition_by=["p"])
     @Test("removed files are kept while their removal is inside the retention, even when the files are old")
     func recentTombstonesKept() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         for file in dataFiles(table) { try setModificationTime(table + "/" + file, daysAgo: 30) }
         let result = try await lake.deltaVacuum(DeltaVacuumRequest(path: table))
         #expect(result.files.isEmpty)
@@ -32,7 +32,7 @@ write([{"id": 3, "p": "b"}], mode="overwrite", partition_by=["p"])
     @Test("dry run lists the removed file and deletes nothing; the real run deletes it, and delta-rs agrees and still reads the table")
     func dryRunThenVacuum() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         let v0 = try await lake.deltaFiles(path: table, version: 0).files.map(\.path)
         let before = dataFiles(table)
         let request = DeltaVacuumRequest(path: table, retentionHours: 0, dryRun: true, enforceRetention: false)
@@ -44,7 +44,7 @@ write([{"id": 3, "p": "b"}], mode="overwrite", partition_by=["p"])
         #expect(try await lake.deltaDetail(path: table).version == 1)   // nothing committed
 
         // delta-rs's own dry run ("full": untracked files too) names the same files.
-        guard let listed = try deltaRs(table, """
+        guard let listed = try await deltaRs(table, """
 print(json.dumps(sorted(DeltaTable(path).vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=True, full=True))))
 """) else { return }
         let theirs = try JSONDecoder().decode([String].self, from: Data(listed.utf8)).map { $0.hasPrefix("/") ? String($0.dropFirst(table.count + 1)) : $0 }
@@ -55,7 +55,7 @@ print(json.dumps(sorted(DeltaTable(path).vacuum(retention_hours=0, enforce_reten
         let done = try await lake.deltaVacuum(real)
         #expect(done.files == dry.files && done.numFilesDeleted == 1)
         #expect(dataFiles(table) == before.subtracting(dry.files))
-        guard let views = try deltaRsViews([(table, nil)]) else { return }
+        guard let views = try await deltaRsViews([(table, nil)]) else { return }
         #expect(views[0].count == 1)
         // VACUUM START and VACUUM END are recorded, as Spark and delta-rs record them.
         let history = try await lake.deltaHistory(path: table, limit: 2)
@@ -69,7 +69,7 @@ print(json.dumps(sorted(DeltaTable(path).vacuum(retention_hours=0, enforce_reten
     @Test("untracked files go only when older than the retention; hidden files and the log are never touched")
     func untrackedAndHiddenFiles() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         let manager = FileManager.default
         try manager.createDirectory(atPath: table + "/_hidden", withIntermediateDirectories: true)
         try manager.createDirectory(atPath: table + "/p=b/.staging", withIntermediateDirectories: true)
@@ -89,7 +89,7 @@ print(json.dumps(sorted(DeltaTable(path).vacuum(retention_hours=0, enforce_reten
     @Test("a killed writer's staging directory goes once older than the retention; a fresh one stays")
     func abandonedStagingDirectories() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         let manager = FileManager.default
         let old = "_swiftlake-write-0a1b2c", fresh = "_swiftlake-write-9f8e7d"
         for directory in [old + "/p=a", fresh] {
@@ -109,13 +109,13 @@ print(json.dumps(sorted(DeltaTable(path).vacuum(retention_hours=0, enforce_reten
     @Test("a retention below delta.deletedFileRetentionDuration is refused with 422 unless enforce_retention is false")
     func retentionCheck() async throws {
         let (lake, table) = try maintenanceRoot()
-        guard try deltaRs(table, Self.history) != nil else { return }
+        guard try await deltaRs(table, Self.history) != nil else { return }
         let error = await expectError(.unprocessable) { _ = try await lake.deltaVacuum(DeltaVacuumRequest(path: table, retentionHours: 1)) }
         #expect(error?.code == "retention_too_short")
         #expect(error?.message.contains("enforce_retention") == true)
         await expectError(.invalidRequest) { _ = try await lake.deltaVacuum(DeltaVacuumRequest(path: table, retentionHours: -1)) }
         // The table's own property lowers the floor.
-        guard try deltaRs(table, """
+        guard try await deltaRs(table, """
 DeltaTable(path).alter.set_table_properties({"delta.deletedFileRetentionDuration": "interval 1 hours"})
 """) != nil else { return }
         let ok = try await lake.deltaVacuum(DeltaVacuumRequest(path: table, retentionHours: 1, dryRun: true))

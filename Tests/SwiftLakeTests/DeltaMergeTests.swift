@@ -63,7 +63,7 @@ struct DeltaMergeTests {
                         "id=4|name=n4|qty=40", "id=5|name=n5|qty=50", "id=6|name=n6|qty=60", "id=7|name=n7|qty=70",
                         "id=8|name=n8|qty=80", "id=9|name=n9|qty=90"].sorted()
         #expect(try await ourRows(lake, path, columns: ["id", "name", "qty"]) == expected)
-        guard let view = try deltaRsView(path) else { return }
+        guard let view = try await deltaRsView(path) else { return }
         #expect(view.rows == expected && view.version == 2 && view.operations.first == "MERGE")
     }
 
@@ -251,7 +251,7 @@ struct DeltaMergeTests {
         import json
         print(json.dumps(m))
         """
-        guard let output = try deltaRsWrite(script, [theirs]) else { return }
+        guard let output = try await deltaRsWrite(script, [theirs]) else { return }
         let metrics = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(result[metric: "numSourceRows"] == (metrics["num_source_rows"] as? Int).map(Int64.init))
         #expect(result[metric: "numTargetRowsInserted"] == (metrics["num_target_rows_inserted"] as? Int).map(Int64.init))
@@ -260,7 +260,7 @@ struct DeltaMergeTests {
         // Hand-reasoned: 2, 7 updated, 9, 10 stale (4); 3 and 1 deleted (2); 11, 13 inserted (2).
         #expect(result[metric: "numTargetRowsUpdated"] == 4 && result[metric: "numTargetRowsDeleted"] == 2 && result[metric: "numTargetRowsInserted"] == 2)
 
-        guard let mine = try deltaRsView(ours), let oracle = try deltaRsView(theirs) else { return }
+        guard let mine = try await deltaRsView(ours), let oracle = try await deltaRsView(theirs) else { return }
         #expect(mine.rows == oracle.rows)
         #expect(mine.rows.count == 10)
         #expect(mine.operations.first == "MERGE" && oracle.operations.first == "MERGE")
@@ -302,7 +302,7 @@ struct DeltaMergeTests {
         (dt.merge(source=s2, predicate="t.id = s.id", source_alias="s", target_alias="t")
            .when_matched_update(updates={"region": "'west'"}).execute())
         """
-        guard try deltaRsWrite(script, [theirs]) != nil, let mine = try deltaRsView(ours), let oracle = try deltaRsView(theirs) else { return }
+        guard try await deltaRsWrite(script, [theirs]) != nil, let mine = try await deltaRsView(ours), let oracle = try await deltaRsView(theirs) else { return }
         #expect(mine.rows == oracle.rows && mine.rows.count == 7)
         #expect(mine.rows.contains("id=4|qty=40|region=west") && mine.rows.contains("id=7|qty=1|region=east"))
         #expect(try await ourRows(lake, ours, columns: ["id", "qty", "region"]) == oracle.rows)

@@ -70,10 +70,10 @@ import Testing
         let again = try await lake.deltaOptimize(DeltaOptimizeRequest(path: table))
         #expect(!again.committed && again.version == 4)
 
-        guard let views = try deltaRsViews([(table, 3), (table, nil)]) else { return }
+        guard let views = try await deltaRsViews([(table, 3), (table, nil)]) else { return }
         #expect(views[1].version == 4 && views[1].files.count == 2 && views[0].files.count == 8)
         #expect(views[1].count == 16 && views[1].digest == views[0].digest)
-        #expect(try deltaRs(table, "print(DeltaTable(path).history(1)[0]['operation'])")?.contains("OPTIMIZE") == true)
+        #expect(try await deltaRs(table, "print(DeltaTable(path).history(1)[0]['operation'])")?.contains("OPTIMIZE") == true)
     }
 
     @Test("files at least target_size are left alone; bins hold at most target_size bytes")
@@ -123,7 +123,7 @@ import Testing
         let rows = try await Self.checksum(lake, table)
         #expect(rows[0] == "17")
         #expect(try await lake.deltaFiles(path: table).files.count == 3)
-        guard let views = try deltaRsViews([(table, nil)]) else { return }
+        guard let views = try await deltaRsViews([(table, nil)]) else { return }
         #expect(views[0].version == 5 && views[0].count == 17)
     }
 

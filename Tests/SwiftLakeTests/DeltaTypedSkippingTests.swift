@@ -3,15 +3,10 @@ import Foundation
 import Testing
 @testable import SwiftLake
 
-/// Runs a python script that writes test tables, on a thread of its own (it blocks for
-/// seconds; on a Swift concurrency thread it would delay other tests' timers). nil when
-/// python3 with deltalake is missing (after saying so).
+/// Runs a python script that writes test tables. nil when python3 with deltalake is missing
+/// (after saying so).
 func writeTablesWithPython(_ script: String, _ arguments: [String]) async throws -> String? {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try runPythonOracle(script, arguments) }) }
-        thread.qualityOfService = .background
-        thread.start()
-    }
+    try await runPythonOracle(script, arguments)
 }
 
 /// What file skipping did for one predicate, and whether it lost rows.

@@ -36,7 +36,7 @@ struct DeltaWriteDMLTests {
         #expect(!none.committed && none.version == 3 && none.rowsDeleted == 0)
 
         #expect(try await ourRows(lake, path, columns: ["id"]) == ["id=10", "id=6", "id=8", "id=9"])
-        guard let view = try deltaRsView(path) else { return }
+        guard let view = try await deltaRsView(path) else { return }
         #expect(view.version == 3)
         #expect(view.rows == ["id=10|name=n10", "id=6|name=n6", "id=8|name=n8", "id=9|name=n9"])
         #expect(view.operations == ["DELETE", "DELETE", "WRITE", "WRITE"])
@@ -78,7 +78,7 @@ struct DeltaWriteDMLTests {
         #expect(metrics["numUpdatedRows"] == .string("2") && metrics["numCopiedRows"] == .string("3"))
         let none = try await lake.deltaUpdate(DeltaUpdateRequest(path: path, predicate: "id = 12345", updates: ["name": "'x'"]))
         #expect(!none.committed)
-        guard let view = try deltaRsView(path) else { return }
+        guard let view = try await deltaRsView(path) else { return }
         #expect(view.operations.first == "UPDATE")
         #expect(view.rows.contains("id=700|name=N7!") && view.rows.contains("id=800|name=N8!") && view.rows.contains("id=9|name=n9"))
         #expect(view.rows.count == 10)
@@ -146,7 +146,7 @@ struct DeltaWriteDMLTests {
         let ignored = try await lake.deltaWrite(DeltaWriteRequest(path: path, mode: .ignore, rows: [["id": .int(2)]]))
         #expect(!ignored.committed)
         await expectError(.conflict) { _ = try await lake.deltaWrite(DeltaWriteRequest(path: path, mode: .error, rows: [["id": .int(2)]])) }
-        guard let view = try deltaRsView(path) else { return }
+        guard let view = try await deltaRsView(path) else { return }
         #expect(view.rows == ["id=1|name=only|score=∅"])
         #expect(view.schema["score"] == "double")
     }
@@ -155,14 +155,14 @@ struct DeltaWriteDMLTests {
     func deltaRsTableRoundTrip() async throws {
         let (lake, dir) = try makeWriteLake()
         let path = dir.file("rs")
-        guard try deltaRsWrite("""
+        guard try await deltaRsWrite("""
             write_deltalake(sys.argv[1], pa.table({"id": pa.array([1, 2, 3], pa.int64()), "part": ["a", "a", "b"], "v": [1.5, 2.5, None]}), partition_by=["part"])
             """, [path]) != nil else { return }
         let appended = try await lake.deltaWrite(DeltaWriteRequest(path: path, rows: [["id": .int(4), "part": .string("b"), "v": .int(4)]]))
         #expect(appended.version == 1)
         _ = try await lake.deltaDelete(DeltaDeleteRequest(path: path, predicate: "id = 1"))
         _ = try await lake.deltaUpdate(DeltaUpdateRequest(path: path, predicate: "part = 'b'", updates: ["v": "coalesce(v, 0) + 10"]))
-        guard let view = try deltaRsView(path) else { return }
+        guard let view = try await deltaRsView(path) else { return }
         #expect(view.version == 3)
         #expect(view.rows == ["id=2|part=a|v=2.5", "id=3|part=b|v=10.0", "id=4|part=b|v=14.0"])
         #expect(view.operations.prefix(3) == ["UPDATE", "DELETE", "WRITE"])

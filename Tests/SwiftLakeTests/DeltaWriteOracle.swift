@@ -19,7 +19,7 @@ struct DeltaRsView: Sendable {
 }
 
 /// Reads the table at `path` with delta-rs; nil (skipped) when delta-rs is not installed.
-func deltaRsView(_ path: String) throws -> DeltaRsView? {
+func deltaRsView(_ path: String) async throws -> DeltaRsView? {
     let script = #"""
 import json, sys, datetime
 import pyarrow as pa
@@ -43,7 +43,7 @@ print(json.dumps({
   "adds": [{k: text(v) for k, v in a.items() if k != "path"} | {"path": a["path"]} for a in adds],
 }))
 """#
-    guard let output = try runPythonOracle(script, [path]) else { return nil }
+    guard let output = try await runPythonOracle(script, [path]) else { return nil }
     let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
     return DeltaRsView(
         version: json["version"] as? Int ?? -1,
@@ -56,8 +56,8 @@ print(json.dumps({
 }
 
 /// Runs a Python script that changes a table with delta-rs (e.g. creates one); nil when skipped.
-func deltaRsWrite(_ script: String, _ arguments: [String]) throws -> String? {
-    try runPythonOracle("import deltalake, pyarrow as pa\nfrom deltalake import DeltaTable, write_deltalake\nimport sys\n" + script, arguments)
+func deltaRsWrite(_ script: String, _ arguments: [String]) async throws -> String? {
+    try await runPythonOracle("import deltalake, pyarrow as pa\nfrom deltalake import DeltaTable, write_deltalake\nimport sys\n" + script, arguments)
 }
 
 /// Our rows of the table at `path` in the oracle's `column=value|…` form, sorted.

@@ -13,7 +13,7 @@ import Testing
         #expect(written.rowsInserted == 8)
         let values = try await rows(lake, target, "SELECT value FROM t ORDER BY value")
         #expect(values == (1...8).map { .integer(Int32($0)) })
-        if let view = try deltaRsView(target) {
+        if let view = try await deltaRsView(target) {
             #expect(view.rows == (1...8).map { "value=\($0)" }.sorted())
         }
     }
@@ -33,7 +33,7 @@ import Testing
         _ = try await lake.deltaWrite(DeltaWriteRequest(path: target, mode: .overwrite, sourceDelta: DeltaMergeTableSource(path: target),
                                                         sql: "SELECT DISTINCT v FROM t WHERE v < 90"))
         #expect(try await rows(lake, target, "SELECT v FROM t ORDER BY v") == [.integer(70), .integer(80)])
-        if let view = try deltaRsView(target) {
+        if let view = try await deltaRsView(target) {
             #expect(view.version == 2 && view.rows == ["v=70", "v=80"])
         }
     }

@@ -36,7 +36,7 @@ struct DeltaWriteTests {
         let columns = ["id", "name", "amount", "at", "day", "region"]
         let ours = try await ourRows(lake, path, columns: columns)
         #expect(ours.count == 4)
-        guard let view = try deltaRsView(path) else { return }
+        guard let view = try await deltaRsView(path) else { return }
         #expect(view.version == 1)
         #expect(view.partitionColumns == ["region"])
         #expect(view.schema == ["id": "long", "name": "string", "amount": "decimal(10,2)", "at": "timestamp", "day": "date", "region": "string"])

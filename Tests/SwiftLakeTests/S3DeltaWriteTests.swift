@@ -39,7 +39,7 @@ import Testing
     }
 
     /// delta-rs's sorted ids of the table at each version up to `versions - 1`.
-    func deltaRsIDs(_ fixture: Fixture, versions: Int) throws -> [[Int64]]? {
+    func deltaRsIDs(_ fixture: Fixture, versions: Int) async throws -> [[Int64]]? {
         let script = """
             import sys, json
             from deltalake import DeltaTable
@@ -48,7 +48,7 @@ import Testing
             print(json.dumps([sorted(DeltaTable(sys.argv[1], version=v, storage_options=opts).to_pyarrow_table().column("id").to_pylist())
                               for v in range(int(sys.argv[3]))]))
             """
-        guard let output = try runPythonOracle(script, [fixture.table, fixture.endpoint, String(versions)]) else { return nil }
+        guard let output = try await runPythonOracle(script, [fixture.table, fixture.endpoint, String(versions)]) else { return nil }
         return try JSONDecoder().decode([[Int64]].self, from: Data(output.utf8))
     }
 
@@ -70,7 +70,7 @@ import Testing
             #expect(file.path.hasPrefix("region=even/") || file.path.hasPrefix("region=odd/"))
         }
         #expect(!keys.contains { $0.contains(DataFileWriter.stagingPrefix) }, "no staging objects: \(keys)")
-        if let oracle = try deltaRsIDs(fixture, versions: 3) {
+        if let oracle = try await deltaRsIDs(fixture, versions: 3) {
             #expect(oracle == [Array(1...10), Array(1...15), [100, 101, 102]])
         }
         let history = try await lake.deltaHistory(path: fixture.table)
@@ -144,7 +144,7 @@ import Testing
         let restored = try await lake.deltaRestore(path: fixture.table, version: 1)
         #expect(restored.version == 3)
         #expect(try await ids(lake, fixture.table) == Array(1...6))
-        if let oracle = try deltaRsIDs(fixture, versions: 4) {
+        if let oracle = try await deltaRsIDs(fixture, versions: 4) {
             #expect(oracle.last == Array(1...6))
         }
         // VACUUM with no retention deletes the file of version 2 only (versions 3 needs the others).
@@ -172,7 +172,7 @@ import Testing
         #expect(optimize.version == 5, "\(optimize)")
         let expected: [Int64] = [1, 3, 4, 6, 9, 20, 80]
         #expect(try await ids(lake, fixture.table) == expected)
-        if let oracle = try deltaRsIDs(fixture, versions: 6) {
+        if let oracle = try await deltaRsIDs(fixture, versions: 6) {
             #expect(oracle == [Array(1...6), Array(1...8), [1, 3, 4, 5, 6, 7, 8, 20], [1, 3, 4, 6, 8, 20], expected, expected])
         }
     }
@@ -211,7 +211,7 @@ import Testing
         defer { export.file.remove() }
         #expect(export.version == 3)
         #expect(try await S3RangedReadTests.rows(lake, "SELECT list(id ORDER BY id) FROM read_parquet('\(export.file.path)')") == ["[1, 2, 3, 4]"])
-        if let oracle = try deltaRsIDs(fixture, versions: 5) {
+        if let oracle = try await deltaRsIDs(fixture, versions: 5) {
             #expect(oracle == [[], [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [-1, 1, 2, 3, 4]])
         }
     }

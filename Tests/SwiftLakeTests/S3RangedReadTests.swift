@@ -248,7 +248,7 @@ import Testing
                               "records": sum(a["num_records"] for a in adds),
                               "min_id": min(a["min.id"] for a in adds), "max_id": max(a["max.id"] for a in adds)}))
             """
-        guard let output = try runPythonOracle(script, [table, fixture.endpoint]) else { return }
+        guard let output = try await runPythonOracle(script, [table, fixture.endpoint]) else { return }
         struct Oracle: Decodable {
             var version: Int64
             var partitions: [String]

@@ -175,7 +175,7 @@ import Testing
             t = DeltaTable(sys.argv[1], storage_options=opts).to_pyarrow_table()
             print(json.dumps(sorted(t.column("value").to_pylist(), key=lambda v: (v is None, v))))
             """ + pythonExitWithoutTeardown
-        guard let output = try runPythonOracle(script, [path, endpoint]) else { return }
+        guard let output = try await runPythonOracle(script, [path, endpoint]) else { return }
         let oracle = try JSONDecoder().decode([String?].self, from: Data(output.utf8))
         let ours = try await fixture.lake.deltaRead(DeltaReadRequest(path: path, sql: "SELECT value FROM t")).cursor.collect().rows
             .map { row -> String? in if case .varchar(let s) = row[0] { return s } else { return nil } }
@@ -207,7 +207,7 @@ import Testing
                 out.append(sorted(f"{r['id']}|{r['part']}|{r['name']}" for r in rows))
             print(json.dumps(out))
             """ + pythonExitWithoutTeardown
-        guard let output = try runPythonOracle(script, [path, endpoint]) else { return }
+        guard let output = try await runPythonOracle(script, [path, endpoint]) else { return }
         let oracle = try JSONDecoder().decode([[String]].self, from: Data(output.utf8))
         #expect(oracle.count == 4)
         for (version, expected) in oracle.enumerated() {

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcess
 import Testing
 @testable import SwiftLake
 
@@ -62,32 +63,24 @@ func expectError(_ kind: SwiftLakeError.Kind, _ body: () async throws -> Void,
 /// ("terminate called without an active exception"), which failed tests whose work was done.
 let pythonExitWithoutTeardown = "\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_sys.stderr.flush()\n_os._exit(0)\n"
 
-/// Runs `python3` with a script and arguments; returns stdout. Returns nil (and says why)
+/// Runs `python3` with a script and arguments (off Swift's cooperative threads, see
+/// ``runProcess(_:executable:environment:input:directory:)``); returns stdout. Returns nil (and says why)
 /// when Python or its `duckdb` package is missing and the full suite was not requested;
 /// under `make test` (SWIFTLAKE_TEST_FULL=1) a missing oracle fails the test.
-func runPythonOracle(_ script: String, _ arguments: [String] = []) throws -> String? {
+func runPythonOracle(_ script: String, _ arguments: [String] = []) async throws -> String? {
     let full = ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1"
     let python = ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3"
-    func run(_ args: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python] + args
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func run(_ args: [String]) async -> (Int32, String, String) {
+        let output = await runProcess([python] + args)
+        return (output.status, output.stdoutText, output.stderrText)
     }
-    let (probe, _, _) = try run(["-c", "import duckdb, sys; sys.exit(0 if duckdb.__version__ == '2.0.0' else 1)"])
+    let (probe, _, _) = await run(["-c", "import duckdb, sys; sys.exit(0 if duckdb.__version__ == '2.0.0' else 1)"])
     if probe != 0 {
         if full { Issue.record("python3 with duckdb==2.0.0 is required (scripts/setup-python.sh installs it)") }
         print("SKIPPED: python3 with duckdb==2.0.0 not found; run scripts/setup-python.sh (make test does)")
         return nil
     }
-    let (status, stdout, stderr) = try run(["-c", script + pythonExitWithoutTeardown] + arguments)
+    let (status, stdout, stderr) = await run(["-c", script + pythonExitWithoutTeardown] + arguments)
     guard status == 0 else {
         Issue.record("python oracle failed: \(stderr)")
         return nil
