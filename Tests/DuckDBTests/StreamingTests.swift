@@ -58,7 +58,7 @@ struct StreamingTests {
         #expect(try connection.query("SELECT * FROM t").rowsChanged == 0)
     }
 
-    @Test func connectionsOnOneDatabaseRunInParallel() throws {
+    @Test func connectionsOnOneDatabaseRunInParallel() async throws {
         let database = try Database()
         try database.connect().execute("CREATE TABLE numbers AS SELECT range AS n FROM range(100000)")
         let workers = try (0..<4).map { worker in
@@ -73,7 +73,7 @@ struct StreamingTests {
             }
         }
         for (worker, work) in workers.enumerated() {
-            let sums = try #require(work.wait(seconds: 30)).get()
+            let sums = try #require(await work.wait(seconds: 30)).get()
             let expected = (0..<10).map { round -> Value in
                 let limit = (worker + 1) * 1000 + round
                 return .hugeint(Int128(limit * (limit - 1) / 2))
@@ -82,11 +82,11 @@ struct StreamingTests {
         }
     }
 
-    @Test func resultsCanBeReadOnAnotherThread() throws {
+    @Test func resultsCanBeReadOnAnotherThread() async throws {
         let connection = try memoryConnection()
         let result = try connection.query("SELECT sum(range) FROM range(1000)")
         let work = BackgroundWork { try result.rows() }
-        let outcome = try #require(work.wait(seconds: 10))
+        let outcome = try #require(await work.wait(seconds: 10))
         #expect(try outcome.get() == [[.hugeint(499_500)]])
     }
 }

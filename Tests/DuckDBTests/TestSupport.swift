@@ -32,7 +32,6 @@ final class TemporaryDirectory {
 /// Runs work on another thread and lets the test wait for its outcome.
 final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private let done = DispatchSemaphore(value: 0)
     private var outcome: Result<T, any Error>?
 
     init(_ body: @escaping @Sendable () throws -> T) {
@@ -41,13 +40,21 @@ final class BackgroundWork<T: Sendable>: @unchecked Sendable {
             lock.lock()
             outcome = result
             lock.unlock()
-            done.signal()
         }
     }
 
-    /// The outcome, or `nil` if the work did not finish within `seconds`.
-    func wait(seconds: Double) -> Result<T, any Error>? {
-        guard done.wait(timeout: .now() + seconds) == .success else { return nil }
+    /// The outcome, or `nil` if the work did not finish within `seconds`. Polls rather than
+    /// blocks, so a waiting test holds none of Swift's few cooperative threads.
+    func wait(seconds: Double) async -> Result<T, any Error>? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if let outcome = finishedOutcome { return outcome }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return finishedOutcome
+    }
+
+    private var finishedOutcome: Result<T, any Error>? {
         lock.lock()
         defer { lock.unlock() }
         return outcome
