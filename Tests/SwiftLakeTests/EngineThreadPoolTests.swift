@@ -31,21 +31,26 @@ import Testing
         for _ in 0..<calls { release.signal() }
     }
 
-    @Test func idleThreadsAreReusedAndEndAfterTheKeepAlive() async throws {
-        let pool = EngineThreadPool(name: "test-engine", keepAlive: .milliseconds(500))
+    @Test func callsOneAfterAnotherReuseTheIdleThread() async throws {
+        let pool = EngineThreadPool(name: "test-engine", keepAlive: .seconds(60))
         let finished = Atomic<Int>(0)
         for call in 1...3 {
             pool.submit { finished.add(1, ordering: .relaxed) }
             try await eventually { finished.load(ordering: .relaxed) == call && pool.idleThreadCount == 1 }
         }
-        // Calls one after another reuse the idle thread.
         #expect(finished.load(ordering: .relaxed) == 3)
         #expect(pool.threadCount == 1)
-        try await eventually { pool.threadCount == 0 }
-        #expect(pool.threadCount == 0)
-        // A call after that starts a thread again.
+    }
+
+    @Test func idleThreadsEndAfterTheKeepAliveAndNewCallsStartOneAgain() async throws {
+        let pool = EngineThreadPool(name: "test-engine", keepAlive: .milliseconds(100))
+        let finished = Atomic<Int>(0)
         pool.submit { finished.add(1, ordering: .relaxed) }
-        try await eventually { finished.load(ordering: .relaxed) == 4 }
-        #expect(finished.load(ordering: .relaxed) == 4)
+        try await eventually { finished.load(ordering: .relaxed) == 1 && pool.threadCount == 0 }
+        #expect(finished.load(ordering: .relaxed) == 1)
+        #expect(pool.threadCount == 0, "the idle thread ended")
+        pool.submit { finished.add(1, ordering: .relaxed) }
+        try await eventually { finished.load(ordering: .relaxed) == 2 }
+        #expect(finished.load(ordering: .relaxed) == 2)
     }
 }
