@@ -100,6 +100,7 @@ public final class PreparedStatement: @unchecked Sendable {
                 let message = pending.flatMap { duckdb_pending_error($0) }.map { String(cString: $0) }
                 throw DuckDBError(errorType: nil, message: message, sql: sql, fallback: .execute)
             }
+            PendingExecution.run(pending)
             let result = UnsafeMutablePointer<duckdb_result>.allocate(capacity: 1)
             result.initialize(to: duckdb_result())
             guard duckdb_execute_pending(pending, result) == DuckDBSuccess else {
