@@ -12,7 +12,8 @@ import ObjectStore
 ///   `__HIVE_DEFAULT_PARTITION__`, escaped as Spark escapes them); partition columns are
 ///   not stored in the files, only in the `add` action's `partitionValues`.
 /// - Files hold at most about ``targetFileSize`` bytes each (DuckDB's `FILE_SIZE_BYTES`,
-///   checked per row group).
+///   checked per row group; rows known to fit in one file skip it, see
+///   ``write(relation:sizeHint:on:)``).
 ///
 /// DuckDB writes into a private `_swiftlake-write-<uuid>` directory inside the table
 /// (ignored by readers, on the same file system); each finished file is then moved to a new,
@@ -72,15 +73,22 @@ final class DataFileWriter: @unchecked Sendable {
     /// Writes the rows of `relation` (a table or view on `connection` with the table's
     /// columns, typed as the table's DuckDB types) and returns their `add` actions.
     /// Nothing is written for no rows.
-    func write(relation: String, on connection: Connection) throws -> [AddFile] {
+    ///
+    /// - Parameter sizeHint: about how many bytes the rows take as Parquet, when the caller
+    ///   knows (the size of the source files they come from). Rows of an unpartitioned table
+    ///   that fit in half the target size are written as one file without DuckDB's file
+    ///   rotation (`FILE_SIZE_BYTES`), which costs a fifth of a small write.
+    func write(relation: String, sizeHint: Int64? = nil, on connection: Connection) throws -> [AddFile] {
         let staging = tableLocation + "/" + Self.stagingPrefix + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: staging) }
+        let oneFile = partitionColumns.isEmpty && sizeHint.map { $0 <= targetFileSize / 2 } == true
         let dataFields = schema.fields.filter { !partitionColumns.contains($0.name) }
         guard !dataFields.isEmpty else {
             throw SwiftLakeError.invalid("no_data_columns", "Every column of the table is a partition column; a Delta data file needs at least one other column.")
         }
         let dataList = dataFields.map { "r." + SQL.identifier($0.name) }.joined(separator: ", ")
-        var options = ["FORMAT parquet", "COMPRESSION snappy", "FILE_SIZE_BYTES \(targetFileSize)", "RETURN_FILES true"]
+        var options = ["FORMAT parquet", "COMPRESSION snappy", "RETURN_FILES true"]
+        if !oneFile { options.append("FILE_SIZE_BYTES \(targetFileSize)") }
         var partitionValues: [Int: [String: String?]] = [:]
         let select: String
         let partsTable = "__swiftlake_parts_" + UUID().uuidString.prefix(8).lowercased()
@@ -104,7 +112,12 @@ final class DataFileWriter: @unchecked Sendable {
         }
         defer { if !partitionColumns.isEmpty { try? connection.execute("DROP TABLE IF EXISTS \(partsTable)") } }
 
-        let result = try connection.query("COPY (\(select)) TO \(SQL.literal(staging)) (\(options.joined(separator: ", ")))").rows()
+        var destination = staging
+        if oneFile {
+            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            destination += "/data_0.parquet"
+        }
+        let result = try connection.query("COPY (\(select)) TO \(SQL.literal(destination)) (\(options.joined(separator: ", ")))").rows()
         var files: [String] = []
         if let row = result.first, row.count > 1, case .list(let items) = row[1] {
             for case .varchar(let file) in items { files.append(file) }

@@ -24,6 +24,9 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
     let scan: DeltaTargetScan
     /// The source rows as a DuckDB table expression (``DeltaMergeStagedSource/relation``).
     let sourceRelation: String
+    /// The size of the source's Parquet files (rows inserted straight from the source are
+    /// written as one file when they fit, see ``DataFileWriter/write(relation:sizeHint:on:)``).
+    var sourceBytes: Int64? = nil
     let on: String
     let sourceAlias: String
     let targetAlias: String
@@ -56,7 +59,7 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
                 CREATE TEMP VIEW \(changed) AS SELECT \(try plan.insertSelect(clause: "\(s).\(clause)"))
                 FROM (SELECT \(s).*, \(plan.choice(.notMatched)) AS \(clause) FROM \(staged) AS \(s)) AS \(s) WHERE \(s).\(clause) > 0
                 """)
-            return try finish(changed: changed, touchedPaths: [], act: nil, matched: (0, 0), writer: writer, on: connection)
+            return try finish(changed: changed, touchedPaths: [], act: nil, matched: (0, 0), sizeHint: sourceBytes, writer: writer, on: connection)
         }
         try connection.execute("CREATE TEMP TABLE \(src) AS SELECT *, row_number() OVER () AS \(sid) FROM \(staged)")
         try validate(over: "\(scan.view) AS \(t) CROSS JOIN \(src) AS \(s)", on: connection)
@@ -117,7 +120,7 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
     /// Checks the changed rows (NOT NULL, CHECK) and writes them with the unchanged rows of
     /// the touched files (those `act` does not change), then counts.
     private func finish(changed: String, touchedPaths: [String], act: String?, matched: (updated: Int64, deleted: Int64),
-                        writer: DataFileWriter, on connection: Connection) throws -> DeltaMergeRun.Outcome {
+                        sizeHint: Int64? = nil, writer: DataFileWriter, on connection: Connection) throws -> DeltaMergeRun.Outcome {
         let t = SQL.identifier(targetAlias), clause = SQL.identifier(Self.clauseColumn)
         let file = SQL.identifier(DeltaTargetScan.fileColumn), row = SQL.identifier(DeltaTargetScan.rowIndexColumn)
         let notNull = DeltaWritePlan(schema: plan.schema, addedColumns: [], selectList: "")
@@ -140,7 +143,7 @@ struct DeltaMergeMatchedRun: @unchecked Sendable {
                 UNION ALL
                 """ + "\n" + relation
         }
-        outcome.adds = touchedPaths.isEmpty && !anyChanged ? [] : try writer.write(relation: "(\(relation))", on: connection)
+        outcome.adds = touchedPaths.isEmpty && !anyChanged ? [] : try writer.write(relation: "(\(relation))", sizeHint: sizeHint, on: connection)
         let written = outcome.adds.compactMap(\.numRecords).reduce(0, +)
         let changedRows = counted ?? written
         let touched = Set(touchedPaths)

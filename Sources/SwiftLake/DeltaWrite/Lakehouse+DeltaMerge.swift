@@ -70,7 +70,7 @@ extension Lakehouse {
                                     partitionColumns: snapshot.metadata.partitionColumns, configuration: snapshot.metadata.configuration)
         let outcome: DeltaMergeRun.Outcome
         if matchedOnly {
-            let run = DeltaMergeMatchedRun(plan: plan, scan: scan, sourceRelation: source.relation, on: request.on,
+            let run = DeltaMergeMatchedRun(plan: plan, scan: scan, sourceRelation: source.relation, sourceBytes: source.bytes, on: request.on,
                                            sourceAlias: sourceAlias, targetAlias: targetAlias)
             outcome = try await withDeltaWriter(writer, progress: progress) { connection in try run.execute(writer: writer, on: connection) }
         } else {

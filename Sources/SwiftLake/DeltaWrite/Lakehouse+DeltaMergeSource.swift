@@ -16,6 +16,8 @@ struct DeltaMergeStagedSource: Sendable {
     let columns: [(name: String, type: String)]
     /// Source rows.
     let rowCount: Int64
+    /// The size of the Parquet files the rows are read from: about what they take when written.
+    let bytes: Int64
     /// A predicate over the target's columns that every target row the merge can match
     /// satisfies (`nil`: any row may match), and whether no row can match at all.
     var keyPredicate: String?
@@ -63,7 +65,7 @@ extension Lakehouse {
         let owned: String? = ready == nil ? file : ready?.file
         let maxRows = Int64(configuration.maxRows)
         let isDelta = source.delta != nil
-        let (setup, select, prepared) = (definition, statement, ready)
+        let (setup, select, prepared, sourceFiles) = (definition, statement, ready, parquetFiles)
         do {
             return try await duckdb.withConnection(parquetFiles: parquetFiles, progress: progress) { connection in
                 let relation: String
@@ -85,7 +87,8 @@ extension Lakehouse {
                     throw SwiftLakeError.invalid("source_too_large",
                         "The Delta source has \(maxRows) rows or more, the most a merge reads from a table source (max_rows). Narrow it with 'source.sql' or merge in parts.")
                 }
-                var staged = DeltaMergeStagedSource(relation: relation, file: owned, columns: columns, rowCount: count)
+                let bytes = Self.totalSize(prepared == nil ? [file] : prepared?.file.map { [$0] } ?? sourceFiles)
+                var staged = DeltaMergeStagedSource(relation: relation, file: owned, columns: columns, rowCount: count, bytes: bytes)
                 try Self.mergeKeyPredicate(keys, source: &staged, relation: relation, target: target, on: connection)
                 return staged
             }
