@@ -63,9 +63,11 @@ extension Lakehouse {
         let file = ready?.file ?? duckdb.stagingPath(extension: "parquet")
         // The file this merge made and must delete: the copy, or the Delta source's export.
         let owned: String? = ready == nil ? file : ready?.file
+        // The files the relation reads: Parquet sources in place, else the one file above.
+        let readFiles = ready != nil && ready?.file == nil ? parquetFiles : [file]
         let maxRows = Int64(configuration.maxRows)
         let isDelta = source.delta != nil
-        let (setup, select, prepared, sourceFiles) = (definition, statement, ready, parquetFiles)
+        let (setup, select, prepared) = (definition, statement, ready)
         do {
             return try await duckdb.withConnection(parquetFiles: parquetFiles, progress: progress) { connection in
                 let relation: String
@@ -87,8 +89,8 @@ extension Lakehouse {
                     throw SwiftLakeError.invalid("source_too_large",
                         "The Delta source has \(maxRows) rows or more, the most a merge reads from a table source (max_rows). Narrow it with 'source.sql' or merge in parts.")
                 }
-                let bytes = Self.totalSize(prepared == nil ? [file] : prepared?.file.map { [$0] } ?? sourceFiles)
-                var staged = DeltaMergeStagedSource(relation: relation, file: owned, columns: columns, rowCount: count, bytes: bytes)
+                var staged = DeltaMergeStagedSource(relation: relation, file: owned, columns: columns, rowCount: count,
+                                                    bytes: Self.totalSize(readFiles))
                 try Self.mergeKeyPredicate(keys, source: &staged, relation: relation, target: target, on: connection)
                 return staged
             }
