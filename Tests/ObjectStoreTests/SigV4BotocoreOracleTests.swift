@@ -62,7 +62,7 @@ print(json.dumps(out))
     /// botocore's signatures, or nil after saying why the oracle is unavailable.
     func runOracle(input: Data) async throws -> [String]? {
         let full = ProcessInfo.processInfo.environment["SWIFTLAKE_TEST_FULL"] == "1"
-        let run = await runProcess([ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3", "-c", Self.oracle], input: input)
+        let run = await runPython(["-c", Self.oracle], input: input)
         if let problem = run.launchError {
             if full { Issue.record("python3 cannot run: \(problem)") } else { print("skipping botocore oracle: python3 cannot run") }
             return nil

@@ -5,8 +5,7 @@ import Testing
 /// Runs `python3` (or `$SWIFTLAKE_PYTHON`) on `script` with `arguments` to its end, off Swift's
 /// cooperative threads. Returns (exit status, stdout, stderr).
 func runPython(_ script: String, _ arguments: [String]) async -> (status: Int32, stdout: String, stderr: String) {
-    let python = ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3"
-    let output = await runProcess([python, "-c", script] + arguments)
+    let output = await TestProcess.runPython(["-c", script] + arguments)
     return (output.status, output.stdoutText, output.stderrText)
 }
 

@@ -310,7 +310,7 @@ struct DeltaCrashSafetyTests {
     }
 
     static func python(_ arguments: [String]) async -> (status: Int32, stdout: String, stderr: String) {
-        let run = await runProcess([ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3"] + arguments)
+        let run = await runPython(arguments)
         return (run.status, run.stdoutText, run.stderrText)
     }
 

@@ -28,7 +28,7 @@ struct S3ConcurrencyProcessTests {
 
     /// Runs python3 with boto3 against the endpoint; returns stdout.
     static func boto(_ script: String, _ arguments: [String], environment: [String: String]) async throws -> String {
-        let run = await runProcess(["python3", "-c", "import boto3, sys, os\ns3 = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL'])\n" + script] + arguments,
+        let run = await runPython(["-c", "import boto3, sys, os\ns3 = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL'])\n" + script] + arguments,
                                    environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
         guard run.status == 0 else {
             struct BotoFailed: Error, CustomStringConvertible { var description: String }

@@ -80,3 +80,11 @@ private func runToEnd(_ arguments: [String], executable: String, environment: [S
                          stdout: FileManager.default.contents(atPath: paths.out) ?? Data(),
                          stderr: FileManager.default.contents(atPath: paths.err) ?? Data())
 }
+
+/// The Python the tests run: `$SWIFTLAKE_PYTHON`, else `python3` on `PATH`.
+public var testPython: String { ProcessInfo.processInfo.environment["SWIFTLAKE_PYTHON"] ?? "python3" }
+
+/// Runs ``testPython`` with `arguments` (see ``runProcess(_:executable:environment:input:directory:)``).
+public func runPython(_ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) async -> ProcessOutput {
+    await runProcess([testPython] + arguments, environment: environment, input: input)
+}
